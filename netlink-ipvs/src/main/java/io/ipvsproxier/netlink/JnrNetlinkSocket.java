@@ -1,0 +1,185 @@
+package io.ipvsproxier.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.IntByReference;
+
+/** A netlink socket over libc through JNR-FFI. Not thread-safe: one exchange at a time per socket. */
+public final class JnrNetlinkSocket implements NetlinkSocket {
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOCKADDR_NL_LENGTH = 12;
+    /** Large enough for any ACK backlog a batch window can produce; needs CAP_NET_ADMIN, which netlink writes need anyway. */
+    private static final int RECEIVE_BUFFER_BYTES = 16 << 20;
+
+    private static volatile LibC libc;
+    private static volatile Runtime runtime;
+
+    private final int fd;
+    private final int portId;
+    private final SyscallCounter counter = new SyscallCounter();
+    private volatile boolean closed;
+
+    private JnrNetlinkSocket(int fd, int portId) {
+        this.fd = fd;
+        this.portId = portId;
+    }
+
+    /**
+     * Opens, configures (extended ACKs, capped ACKs, a large receive buffer, a receive timeout) and binds a
+     * socket of the given netlink protocol, e.g. {@link Netlink#NETLINK_GENERIC} or {@link Netlink#NETLINK_ROUTE}.
+     */
+    public static JnrNetlinkSocket open(int protocol, Duration receiveTimeout) {
+        LibC c = lib();
+        int fd = c.socket(Netlink.AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new NetlinkException("socket(AF_NETLINK, " + protocol + ")", lastErrno(), null);
+        }
+        try {
+            setInt(c, fd, Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
+            // Error replies then carry only the request header: an error-heavy batch cannot flood the queue.
+            setInt(c, fd, Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
+            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUFFORCE, new IntByReference(RECEIVE_BUFFER_BYTES), 4) < 0) {
+                setInt(c, fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUF, RECEIVE_BUFFER_BYTES, "SO_RCVBUF");
+            }
+            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUFFORCE, new IntByReference(1 << 20), 4) < 0) {
+                setInt(c, fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUF, 1 << 20, "SO_SNDBUF");
+            }
+            ByteBuffer tv = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+            tv.putLong(0, receiveTimeout.toSeconds()).putLong(8, receiveTimeout.toMillisPart() * 1000L);
+            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVTIMEO, tv, 16) < 0) {
+                throw new NetlinkException("setsockopt(SO_RCVTIMEO)", lastErrno(), null);
+            }
+            ByteBuffer addr = ByteBuffer.allocateDirect(SOCKADDR_NL_LENGTH).order(ByteOrder.nativeOrder());
+            addr.putShort(0, (short) Netlink.AF_NETLINK);
+            if (c.bind(fd, addr, SOCKADDR_NL_LENGTH) < 0) {
+                throw new NetlinkException("bind(AF_NETLINK)", lastErrno(), null);
+            }
+            IntByReference len = new IntByReference(SOCKADDR_NL_LENGTH);
+            if (c.getsockname(fd, addr, len) < 0) {
+                throw new NetlinkException("getsockname(AF_NETLINK)", lastErrno(), null);
+            }
+            return new JnrNetlinkSocket(fd, addr.getInt(4));
+        } catch (RuntimeException e) {
+            c.close(fd);
+            throw e;
+        }
+    }
+
+    /** The effective SO_SNDBUF; a single send may carry at most this minus 32 bytes. */
+    public int sendBufferSize() {
+        IntByReference v = new IntByReference(0);
+        IntByReference len = new IntByReference(4);
+        if (lib().getsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUF, v, len) < 0) {
+            throw new NetlinkException("getsockopt(SO_SNDBUF)", lastErrno(), null);
+        }
+        return v.getValue();
+    }
+
+    /** The effective SO_RCVBUF in bytes of kernel accounting (truesize). */
+    public int receiveBufferSize() {
+        IntByReference v = new IntByReference(0);
+        IntByReference len = new IntByReference(4);
+        if (lib().getsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUF, v, len) < 0) {
+            throw new NetlinkException("getsockopt(SO_RCVBUF)", lastErrno(), null);
+        }
+        return v.getValue();
+    }
+
+    @Override
+    public void send(ByteBuffer buf) {
+        ByteBuffer direct = buf.isDirect() && buf.position() == 0 ? buf : copyToDirect(buf);
+        long len = direct.remaining();
+        while (true) {
+            counter.countSend();
+            long n = lib().sendto(fd, direct, len, 0, null, 0);
+            if (n >= 0) {
+                return;
+            }
+            int errno = lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NetlinkException("sendto(netlink, " + len + " bytes)", errno, null);
+            }
+        }
+    }
+
+    @Override
+    public int receive(ByteBuffer buf) {
+        while (true) {
+            counter.countReceive();
+            long n = lib().recvfrom(fd, buf, buf.capacity(), 0, null, null);
+            if (n >= 0) {
+                buf.limit((int) n).position(0);
+                return (int) n;
+            }
+            int errno = lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NetlinkException("recvfrom(netlink)", errno, null);
+            }
+        }
+    }
+
+    @Override
+    public int portId() {
+        return portId;
+    }
+
+    @Override
+    public void joinGroup(int group) {
+        setInt(lib(), fd, Netlink.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group, "NETLINK_ADD_MEMBERSHIP " + group);
+    }
+
+    /** Enables NETLINK_GET_STRICT_CHK, so rtnetlink dumps honour the filter fields of the request. */
+    public void enableStrictChecking() {
+        setInt(lib(), fd, Netlink.SOL_NETLINK, Netlink.NETLINK_GET_STRICT_CHK, 1, "NETLINK_GET_STRICT_CHK");
+    }
+
+    @Override
+    public SyscallCounter counter() {
+        return counter;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            lib().close(fd);
+        }
+    }
+
+    private static ByteBuffer copyToDirect(ByteBuffer buf) {
+        ByteBuffer d = ByteBuffer.allocateDirect(buf.remaining()).order(ByteOrder.nativeOrder());
+        d.put(buf.duplicate()).flip();
+        return d;
+    }
+
+    private static void setInt(LibC c, int fd, int level, int opt, int value, String what) {
+        if (c.setsockopt(fd, level, opt, new IntByReference(value), 4) < 0) {
+            throw new NetlinkException("setsockopt(" + what + ")", lastErrno(), null);
+        }
+    }
+
+    private static int lastErrno() {
+        return LastError.getLastError(runtime);
+    }
+
+    private static LibC lib() {
+        LibC c = libc;
+        if (c == null) {
+            synchronized (JnrNetlinkSocket.class) {
+                if (libc == null) {
+                    LibC loaded = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+                    runtime = Runtime.getRuntime(loaded);
+                    libc = loaded;
+                }
+                c = libc;
+            }
+        }
+        return c;
+    }
+}

@@ -27,6 +27,13 @@ public record ProxierConfig(
     String dummyInterface,
     boolean cleanup) {
 
+    /** The configuration these command-line flags give (no config file), e.g. for tests and embedding. */
+    public static ProxierConfig fromFlags(String... flags) {
+        ProxierOptions options = new ProxierOptions();
+        new picocli.CommandLine(options).parseArgs(flags);
+        return options.resolve(null);
+    }
+
     /** Parses {@code 30000-32767}. */
     static int[] parsePortRange(String text) {
         String[] parts = text.split("-");

@@ -1,0 +1,45 @@
+# Lab network building blocks, shared by bin/lab-demo and the end-to-end tests. Run as root inside the
+# kernel lab. A node's root namespace gets a client namespace on 10.0.0.0/24 (node 10.0.0.1) and "pods"
+# as namespaces with /32 addresses.
+# shellcheck shell=bash
+
+LAB_NODE_IP=10.0.0.1
+LAB_CLIENT_IP=10.0.0.2
+
+# The client namespace, routed to the node (ClusterIPs, NodePorts and load-balancer IPs all via the node).
+make_client() {
+  ip link set lo up
+  ip netns add client
+  ip link add v-client type veth peer name eth0 netns client
+  ip addr add "$LAB_NODE_IP/24" dev v-client
+  ip link set v-client up
+  ip -n client link set lo up
+  ip -n client addr add "$LAB_CLIENT_IP/24" dev eth0
+  ip -n client link set eth0 up
+  ip -n client route add default via "$LAB_NODE_IP"
+}
+
+# A "pod": a namespace with a /32 address and a routed veth, the way Calico wires pods: its default
+# route points at a link-local gateway that the host side answers for with proxy ARP.
+make_pod() {
+  local name="$1" ip="$2"
+  ip netns add "$name"
+  ip link add "v-$name" type veth peer name eth0 netns "$name"
+  ip -n "$name" link set lo up
+  ip -n "$name" addr add "$ip/32" dev eth0
+  ip -n "$name" link set eth0 up
+  ip -n "$name" route add 169.254.1.1 dev eth0
+  ip -n "$name" route add default via 169.254.1.1 dev eth0
+  ip link set "v-$name" up
+  echo 1 > "/proc/sys/net/ipv4/conf/v-$name/proxy_arp"
+  ip route add "$ip/32" dev "v-$name"
+}
+
+# Servers that answer with a fixed word (the pod's name), so every request shows who served it.
+serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & }
+serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & }
+# A server that prefixes every line it gets with the pod's name: a connection can stay open.
+serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:sed -u 's/^/$3 /'" >/dev/null 2>&1 & }
+
+tcp_request() { ip netns exec client socat -T2 - "TCP:$1,connect-timeout=2" </dev/null 2>/dev/null | tr -d '\r' || true; }
+udp_request() { echo ping | ip netns exec client socat -T2 - "UDP:$1${2:+,sourceport=$2}" 2>/dev/null | tr -d '\r' || true; }

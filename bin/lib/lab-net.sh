@@ -19,8 +19,8 @@ make_client() {
   ip -n client route add default via "$LAB_NODE_IP"
 }
 
-# A "pod": a namespace with a /32 address and a routed veth, the way Calico wires pods: its default
-# route points at a link-local gateway that the host side answers for with proxy ARP.
+# A "pod": a namespace with a /32 address and a routed veth, much as Calico wires pods: the pod's
+# default route is the link itself, and the host side answers its ARP requests with proxy ARP.
 make_pod() {
   local name="$1" ip="$2"
   ip netns add "$name"
@@ -28,18 +28,28 @@ make_pod() {
   ip -n "$name" link set lo up
   ip -n "$name" addr add "$ip/32" dev eth0
   ip -n "$name" link set eth0 up
-  ip -n "$name" route add 169.254.1.1 dev eth0
-  ip -n "$name" route add default via 169.254.1.1 dev eth0
+  ip -n "$name" route add default dev eth0
   ip link set "v-$name" up
   echo 1 > "/proc/sys/net/ipv4/conf/v-$name/proxy_arp"
   ip route add "$ip/32" dev "v-$name"
 }
 
-# Servers that answer with a fixed word (the pod's name), so every request shows who served it.
-serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & }
-serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & }
+# Servers that answer with a fixed word (the pod's name), so every request shows who served it. Each
+# returns once its server listens: process start-up is slow in the kernel lab.
+serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
+serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & wait_listening "$1" "$2" u; }
 # A server that prefixes every line it gets with the pod's name: a connection can stay open.
-serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:sed -u 's/^/$3 /'" >/dev/null 2>&1 & }
+serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:sed -u 's/^/$3 /'" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
 
-tcp_request() { ip netns exec client socat -T2 - "TCP:$1,connect-timeout=2" </dev/null 2>/dev/null | tr -d '\r' || true; }
-udp_request() { echo ping | ip netns exec client socat -T2 - "UDP:$1${2:+,sourceport=$2}" 2>/dev/null | tr -d '\r' || true; }
+wait_listening() { # NAMESPACE PORT t|u
+  local i
+  for i in $(seq 1 100); do
+    ip netns exec "$1" ss -Hln"$3" "sport = :$2" | grep -q . && return 0
+    sleep 0.2
+  done
+  echo "no server listening on port $2 in $1" >&2
+  return 1
+}
+
+tcp_request() { ip netns exec client socat -t5 -T5 - "TCP:$1,connect-timeout=3" </dev/null 2>/dev/null | tr -d '\r' || true; }
+udp_request() { echo ping | ip netns exec client socat -t3 -T3 - "UDP:$1${2:+,sourceport=$2}" 2>/dev/null | tr -d '\r' || true; }

@@ -19,6 +19,10 @@ public final class KubeClients {
             // Picks in-cluster configuration inside a pod, ~/.kube/config elsewhere.
             config = Config.autoConfigure(null);
         }
+        // A loaded API server (or a node under pressure) may take longer than fabric8's 10 s default; a timed-out
+        // list would only be retried, so waiting longer costs nothing.
+        config.setRequestTimeout(Math.max(config.getRequestTimeout(), 60_000));
+        config.setConnectionTimeout(Math.max(config.getConnectionTimeout(), 30_000));
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 }

@@ -23,10 +23,10 @@ module_classpath() {
 }
 
 # JVM flags that suit both a node and the kernel lab, where page faults and syscalls are expensive:
-# a fixed, pre-touched heap and the serial collector. LAB_JAVA_OPTS / JAVA_OPTS override.
+# a fixed heap with a small young generation (few pages touched) and the serial collector. LAB_JAVA_OPTS / JAVA_OPTS override.
 default_java_opts() {
   local heap="${1:-256m}"
-  echo "-XX:+UseSerialGC -Xms$heap -Xmx$heap -XX:+AlwaysPreTouch -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+  echo "-XX:+UseSerialGC -Xms$heap -Xmx$heap -Xmn64m -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 }
 
 run_java() {

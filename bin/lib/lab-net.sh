@@ -31,13 +31,24 @@ make_pod() {
   ip -n "$name" route add default dev eth0
   ip link set "v-$name" up
   echo 1 > "/proc/sys/net/ipv4/conf/v-$name/proxy_arp"
+  # Answer at once: proxy ARP replies are otherwise delayed by up to 0.8 s.
+  echo 0 > "/proc/sys/net/ipv4/neigh/v-$name/proxy_delay"
   ip route add "$ip/32" dev "v-$name"
 }
 
 # Servers that answer with a fixed word (the pod's name), so every request shows who served it. Each
 # returns once its server listens: process start-up is slow in the kernel lab.
-serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
-serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & wait_listening "$1" "$2" u; }
+# The answer is a file, so a request costs a fork, not a shell: process start-up is slow in the lab.
+serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "OPEN:$(reply_file "$3"),rdonly" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
+serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "OPEN:$(reply_file "$3"),rdonly" >/dev/null 2>&1 & wait_listening "$1" "$2" u; }
+
+reply_file() {
+  local dir="${LAB_NET_DIR:-/run/lab-net}" f
+  mkdir -p "$dir"
+  f="$dir/reply-$(echo "$1" | tr -c 'a-zA-Z0-9_.-' _)"
+  [[ -f "$f" ]] || echo "$1" > "$f"
+  echo "$f"
+}
 # A server that prefixes every line it gets with the pod's name: a connection can stay open.
 serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:sed -u 's/^/$3 /'" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
 
@@ -51,5 +62,5 @@ wait_listening() { # NAMESPACE PORT t|u
   return 1
 }
 
-tcp_request() { ip netns exec client socat -t5 -T5 - "TCP:$1,connect-timeout=3" </dev/null 2>/dev/null | tr -d '\r' || true; }
-udp_request() { echo ping | ip netns exec client socat -t3 -T3 - "UDP:$1${2:+,sourceport=$2}" 2>/dev/null | tr -d '\r' || true; }
+tcp_request() { ip netns exec client socat -t10 -T10 - "TCP:$1,connect-timeout=5" </dev/null 2>/dev/null | tr -d '\r' || true; }
+udp_request() { echo ping | ip netns exec client socat -t5 -T5 - "UDP:$1${2:+,sourceport=$2}" 2>/dev/null | tr -d '\r' || true; }

@@ -45,9 +45,6 @@ final class SyncObserver implements SyncListener {
         if (report.kind() != SyncKind.DRAIN_CHECK) {
             metrics.recordSync(report.duration(), end);
             health.updated();
-            if (report.kind() == SyncKind.FULL || report.servicesSynced() > 0) {
-                log.info("{}", report.summary());
-            }
         }
         metrics.ipvsCounts(report.virtualServers(), report.realServers(), report.drainingRealServers());
         metrics.netlinkSendsPerSync(report.netlinkSends());

@@ -1,5 +1,6 @@
 package io.ipvsproxier.netlink;
 
+import com.kenai.jffi.MemoryIO;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -16,6 +17,16 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
     private static final int SOCKADDR_NL_LENGTH = 12;
     /** Large enough for any ACK backlog a batch window can produce; needs CAP_NET_ADMIN, which netlink writes need anyway. */
     private static final int RECEIVE_BUFFER_BYTES = 16 << 20;
+    /** recvmmsg(2): after the first datagram, take only what is already queued. */
+    private static final int MSG_WAITFORONE = 0x10000;
+    /** struct mmsghdr on LP64: struct msghdr (56 bytes) + unsigned msg_len + 4 bytes of padding. */
+    private static final int MMSGHDR_LENGTH = 64;
+    private static final int MSGHDR_IOV = 16;
+    private static final int MSGHDR_IOVLEN = 24;
+    private static final int MSGHDR_FLAGS = 48;
+    private static final int MMSGHDR_MSG_LEN = 56;
+    private static final int IOVEC_LENGTH = 16;
+    private static final int MSG_TRUNC = 0x20;
 
     private static volatile LibC libc;
     private static volatile Runtime runtime;
@@ -24,6 +35,9 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
     private final int portId;
     private final SyscallCounter counter = new SyscallCounter();
     private volatile boolean closed;
+    /** The struct mmsghdr + struct iovec arrays built for {@link #vectorBuffers}, reused while it is the same array. */
+    private ByteBuffer vector;
+    private ByteBuffer[] vectorBuffers;
 
     private JnrNetlinkSocket(int fd, int portId) {
         this.fd = fd;
@@ -122,6 +136,56 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
                 throw new NetlinkException("recvfrom(netlink)", errno, null);
             }
         }
+    }
+
+    @Override
+    public int receiveMany(ByteBuffer[] buffers) {
+        if (buffers.length == 1) {
+            receive(buffers[0]);
+            return 1;
+        }
+        ByteBuffer vec = vectorFor(buffers);
+        while (true) {
+            counter.countReceive();
+            int n = lib().recvmmsg(fd, vec, buffers.length, MSG_WAITFORONE, null);
+            if (n > 0) {
+                for (int i = 0; i < n; i++) {
+                    int base = i * MMSGHDR_LENGTH;
+                    if ((vec.getInt(base + MSGHDR_FLAGS) & MSG_TRUNC) != 0) {
+                        throw new MalformedMessageException("a netlink datagram was longer than the "
+                            + buffers[i].capacity() + "-byte receive buffer and was truncated");
+                    }
+                    buffers[i].limit(vec.getInt(base + MMSGHDR_MSG_LEN)).position(0);
+                }
+                return n;
+            }
+            int errno = n == 0 ? Errno.EAGAIN : lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NetlinkException("recvmmsg(netlink)", errno, null);
+            }
+        }
+    }
+
+    /** One struct mmsghdr per buffer, each with one struct iovec covering that whole (direct) buffer. */
+    private ByteBuffer vectorFor(ByteBuffer[] buffers) {
+        if (vectorBuffers == buffers) {
+            return vector;
+        }
+        int n = buffers.length;
+        ByteBuffer vec = ByteBuffer.allocateDirect(n * (MMSGHDR_LENGTH + IOVEC_LENGTH)).order(ByteOrder.nativeOrder());
+        long vecAddress = MemoryIO.getInstance().getDirectBufferAddress(vec);
+        for (int i = 0; i < n; i++) {
+            ByteBuffer b = buffers[i];
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException("receiveMany needs direct buffers");
+            }
+            int iov = n * MMSGHDR_LENGTH + i * IOVEC_LENGTH;
+            vec.putLong(iov, MemoryIO.getInstance().getDirectBufferAddress(b)).putLong(iov + 8, b.capacity());
+            vec.putLong(i * MMSGHDR_LENGTH + MSGHDR_IOV, vecAddress + iov).putLong(i * MMSGHDR_LENGTH + MSGHDR_IOVLEN, 1);
+        }
+        vector = vec;
+        vectorBuffers = buffers;
+        return vec;
     }
 
     @Override

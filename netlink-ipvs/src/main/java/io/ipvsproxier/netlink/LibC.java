@@ -20,6 +20,9 @@ public interface LibC {
 
     @ssize_t long recvfrom(int fd, @Out ByteBuffer buf, @size_t long len, int flags, Pointer src, Pointer addrlen);
 
+    /** Receives up to {@code vlen} datagrams; {@code msgvec} is an array of struct mmsghdr (read and written). */
+    int recvmmsg(int fd, ByteBuffer msgvec, int vlen, int flags, Pointer timeout);
+
     int setsockopt(int fd, int level, int optname, @In IntByReference optval, int optlen);
 
     int setsockopt(int fd, int level, int optname, @In ByteBuffer optval, int optlen);

@@ -2,6 +2,7 @@ package io.ipvsproxier.netlink;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,13 +17,18 @@ public final class NetlinkConnection implements AutoCloseable {
     public static final int DEFAULT_MAX_SEND_BYTES = 200 * 1024;
     /** Dump parts are at most 32 KiB; a 64 KiB buffer never truncates a datagram. */
     private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Datagrams read per receive call: a reply and its ACK, a small dump with its DONE, or several error
+     * replies of a batch come back in one system call instead of one each.
+     */
+    private static final int RECEIVE_SLOTS = 8;
     /** Bounds the ACK/error backlog of one batch window (each reply costs ~1 KiB of receive buffer). */
     private static final int MAX_OPS_PER_SEND = 4096;
     private static final int DUMP_RETRIES = 5;
 
     private final NetlinkSocket socket;
     private final NetlinkMessageWriter writer;
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+    private final ByteBuffer[] receiveSlots = new ByteBuffer[RECEIVE_SLOTS];
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
     public NetlinkConnection(NetlinkSocket socket) {
@@ -32,6 +38,9 @@ public final class NetlinkConnection implements AutoCloseable {
     public NetlinkConnection(NetlinkSocket socket, int maxSendBytes) {
         this.socket = socket;
         this.writer = new NetlinkMessageWriter(maxSendBytes);
+        for (int i = 0; i < RECEIVE_SLOTS; i++) {
+            receiveSlots[i] = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES).order(ByteOrder.nativeOrder());
+        }
     }
 
     public NetlinkSocket socket() {
@@ -191,14 +200,19 @@ public final class NetlinkConnection implements AutoCloseable {
                                   int first, int firstSeq, int lastSeq, boolean idempotent) {
         int count = lastSeq - firstSeq + 1;
         while (true) {
-            List<NetlinkMessage> messages;
+            int datagrams;
             try {
-                messages = NetlinkMessages.parse(receiveRaw());
+                datagrams = socket.receiveMany(receiveSlots);
             } catch (NetlinkException e) {
                 if (e.errno() == Errno.ENOBUFS) {
                     return false;
                 }
                 throw e;
+            }
+            // Parsed in place: outcomes keep nothing of the messages, so the slots may be reused.
+            List<NetlinkMessage> messages = new ArrayList<>();
+            for (int d = 0; d < datagrams; d++) {
+                messages.addAll(NetlinkMessages.parse(receiveSlots[d]));
             }
             for (NetlinkMessage m : messages) {
                 int offset = m.seq() - firstSeq;
@@ -226,9 +240,22 @@ public final class NetlinkConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The messages of the next datagrams (as many as are queued, up to the slot count), parsed from private
+     * copies: the receive slots are overwritten by the next receive, while callers keep data replies until
+     * the ACK and dump parts until DONE, which arrive in later datagrams.
+     */
     private List<NetlinkMessage> receiveMessages(NetlinkRequest request) {
         try {
-            return NetlinkMessages.parse(receiveRaw());
+            int datagrams = socket.receiveMany(receiveSlots);
+            if (datagrams == 1) {
+                return NetlinkMessages.parse(copyOf(receiveSlots[0]));
+            }
+            List<NetlinkMessage> out = new ArrayList<>();
+            for (int d = 0; d < datagrams; d++) {
+                out.addAll(NetlinkMessages.parse(copyOf(receiveSlots[d])));
+            }
+            return out;
         } catch (NetlinkException e) {
             if (e.errno() == Errno.EAGAIN) {
                 throw new NetlinkException(request.describe() + ": no reply from the kernel before the receive timeout", e);
@@ -237,9 +264,10 @@ public final class NetlinkConnection implements AutoCloseable {
         }
     }
 
-    private ByteBuffer receiveRaw() {
-        socket.receive(receiveBuffer);
-        return receiveBuffer;
+    private static ByteBuffer copyOf(ByteBuffer datagram) {
+        ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).order(ByteOrder.nativeOrder());
+        copy.put(datagram.duplicate()).flip();
+        return copy;
     }
 
     private int nextSeq() {

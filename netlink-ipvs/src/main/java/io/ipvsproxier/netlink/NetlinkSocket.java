@@ -20,6 +20,20 @@ public interface NetlinkSocket extends AutoCloseable {
      */
     int receive(ByteBuffer buf);
 
+    /**
+     * Receives up to {@code buffers.length} datagrams with one system call where the platform allows: waits
+     * for the first like {@link #receive}, then takes only datagrams already queued. Each filled buffer gets
+     * position 0 and limit = its datagram's length; the return value is how many were filled (at least 1).
+     * Netlink makes the next dump part when a part is read, so one call can read a whole small dump.
+     * The default makes one {@link #receive}.
+     *
+     * @throws NetlinkException like {@link #receive}, when not even one datagram could be read
+     */
+    default int receiveMany(ByteBuffer[] buffers) {
+        receive(buffers[0]);
+        return 1;
+    }
+
     /** The port id the kernel assigned to this socket. */
     int portId();
 

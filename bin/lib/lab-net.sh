@@ -49,8 +49,8 @@ reply_file() {
   [[ -f "$f" ]] || echo "$1" > "$f"
   echo "$f"
 }
-# A server that prefixes every line it gets with the pod's name: a connection can stay open.
-serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:sed -u 's/^/$3 /'" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
+# A server that says the pod's name, then echoes every line it gets: a connection can stay open.
+serve_tcp_echo() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3; exec cat" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
 
 wait_listening() { # NAMESPACE PORT t|u
   local i

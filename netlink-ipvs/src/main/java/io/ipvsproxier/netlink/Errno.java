@@ -14,6 +14,7 @@ public final class Errno {
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
     public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
@@ -40,6 +41,7 @@ public final class Errno {
         Map.entry(EBADF, new Entry("EBADF", "Bad file descriptor")),
         Map.entry(EAGAIN, new Entry("EAGAIN", "Resource temporarily unavailable")),
         Map.entry(ENOMEM, new Entry("ENOMEM", "Cannot allocate memory")),
+        Map.entry(EACCES, new Entry("EACCES", "Permission denied")),
         Map.entry(EFAULT, new Entry("EFAULT", "Bad address")),
         Map.entry(EBUSY, new Entry("EBUSY", "Device or resource busy")),
         Map.entry(EEXIST, new Entry("EEXIST", "File exists")),

@@ -50,12 +50,17 @@ public final class Proxier implements AutoCloseable {
     private final SyncLoop loop;
     private final NodeAddressTracker nodeAddresses;
 
-    public Proxier(ProxierConfig config, KubernetesClient client, Ipvs ipvs, Interfaces interfaces, Clock clock) throws Exception {
+    /**
+     * {@code statsIpvs} serves the traffic metrics; giving it a socket of its own keeps a scrape's dump from
+     * waiting behind a sync's batch (or the other way round). It may be {@code ipvs} itself.
+     */
+    public Proxier(ProxierConfig config, KubernetesClient client, Ipvs ipvs, Ipvs statsIpvs, Interfaces interfaces, Clock clock)
+        throws Exception {
         List<Cidr> nodePortCidrs = parseCidrs(config.nodePortAddresses(), "--nodeport-addresses");
-        Reconciler reconciler = new Reconciler(ipvs, interfaces, clock, reconcilerConfig(config));
+        ProxierMetrics metrics = ProxierMetrics.create(EnumSet.allOf(IpFamily.class));
+        Reconciler reconciler = new Reconciler(new MeteredIpvs(ipvs, metrics), interfaces, clock, reconcilerConfig(config));
         Planner planner = new Planner(PlannerConfig.defaults().withDefaultScheduler(config.scheduler()));
 
-        ProxierMetrics metrics = ProxierMetrics.create(EnumSet.allOf(IpFamily.class));
         ChangeTracker changes = new ChangeTracker(clock);
         nodeAddresses = new NodeAddressTracker(interfaces, config.nodeName(), nodePortCidrs, config.dummyInterface(),
             changes::requestFullSync);
@@ -99,7 +104,7 @@ public final class Proxier implements AutoCloseable {
         loop = new SyncLoop(runner, changes, clock);
         resources.add(loop);
 
-        metrics.exportIpvsStats(ipvs::services, key -> plans.portName(key).map(p ->
+        metrics.exportIpvsStats(statsIpvs::services, key -> plans.portName(key).map(p ->
             new VirtualServerLabels(p.service().namespace(), p.service().name(), p.port() == null ? "" : p.port())), STATS_CACHE);
         resources.add(MetricsServer.start(BindAddress.parse(config.metricsBindAddress()), metrics));
         resources.add(HealthServer.start(BindAddress.parse(config.healthzBindAddress()), health, metrics));

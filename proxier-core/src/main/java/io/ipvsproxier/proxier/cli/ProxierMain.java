@@ -41,7 +41,7 @@ public final class ProxierMain implements Callable<Integer> {
             return 2;
         }
         Clock clock = Clock.systemUTC();
-        try (Ipvs ipvs = IpvsClient.open(); Interfaces interfaces = RtnetlinkInterfaces.open()) {
+        try (Ipvs ipvs = IpvsClient.open(); Ipvs statsIpvs = IpvsClient.open(); Interfaces interfaces = RtnetlinkInterfaces.open()) {
             if (config.cleanup()) {
                 System.out.println(Proxier.cleanup(config, ipvs, interfaces, clock));
                 return 0;
@@ -51,7 +51,7 @@ public final class ProxierMain implements Callable<Integer> {
             io.ipvsproxier.proxier.app.KernelSettings.apply();
             CountDownLatch stop = new CountDownLatch(1);
             try (KubernetesClient client = KubeClients.create(config.kubeconfig());
-                 Proxier proxier = new Proxier(config, client, ipvs, interfaces, clock)) {
+                 Proxier proxier = new Proxier(config, client, ipvs, statsIpvs, interfaces, clock)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
                 proxier.start(Duration.ofMinutes(10));
                 stop.await();

@@ -123,11 +123,11 @@ class ProxierEndToEndKernelTest {
         Process conn = new ProcessBuilder("ip", "netns", "exec", "client", "socat", "-", "TCP:10.96.10.5:7000").start();
         try (OutputStream toServer = conn.getOutputStream();
              BufferedReader fromServer = new BufferedReader(new InputStreamReader(conn.getInputStream(), StandardCharsets.UTF_8))) {
+            String pod = fromServer.readLine();
+            assertThat(pod).as("the pod introduces itself").matches("e2e-[ab]");
             toServer.write("hello\n".getBytes(StandardCharsets.UTF_8));
             toServer.flush();
-            String first = fromServer.readLine();
-            assertThat(first).matches("e2e-[ab] hello");
-            String pod = first.substring(0, 5);
+            assertThat(fromServer.readLine()).isEqualTo("hello");
             String podIp = pod.equals("e2e-a") ? "10.244.1.11" : "10.244.1.12";
             String other = pod.equals("e2e-a") ? "10.244.1.12" : "10.244.1.11";
 
@@ -137,8 +137,8 @@ class ProxierEndToEndKernelTest {
 
             toServer.write("still there\n".getBytes(StandardCharsets.UTF_8));
             toServer.flush();
-            assertThat(fromServer.readLine()).isEqualTo(pod + " still there");
-            String fresh = lab.run("echo hi | ip netns exec client socat -T2 - TCP:10.96.10.5:7000");
+            assertThat(fromServer.readLine()).as("the open connection is still served").isEqualTo("still there");
+            String fresh = lab.run("echo hi | ip netns exec client socat -t10 -T10 - TCP:10.96.10.5:7000,connect-timeout=5");
             assertThat(fresh).as("new connections go to the remaining pod").doesNotStartWith(pod);
         } finally {
             conn.destroy();
@@ -188,7 +188,7 @@ class ProxierEndToEndKernelTest {
             "--admin-socket", work.resolve("admin-" + instance + ".sock").toString(),
             "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0",
             "--nodeport-addresses", "10.0.0.0/24");
-        Proxier p = new Proxier(config, client, ipvs, interfaces, Clock.systemUTC());
+        Proxier p = new Proxier(config, client, ipvs, ipvs, interfaces, Clock.systemUTC());
         p.start(Duration.ofSeconds(60));
         return p;
     }

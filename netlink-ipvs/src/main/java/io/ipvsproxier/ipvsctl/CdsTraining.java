@@ -1,0 +1,87 @@
+package io.ipvsproxier.ipvsctl;
+
+import io.ipvsproxier.ipvs.DestinationEntry;
+import io.ipvsproxier.ipvs.ForwardingMethod;
+import io.ipvsproxier.ipvs.Ipvs;
+import io.ipvsproxier.ipvs.IpvsClient;
+import io.ipvsproxier.ipvs.IpvsInfo;
+import io.ipvsproxier.ipvs.IpvsOperation;
+import io.ipvsproxier.ipvs.IpvsStats;
+import io.ipvsproxier.ipvs.Protocol;
+import io.ipvsproxier.ipvs.RealServer;
+import io.ipvsproxier.ipvs.ServiceEntry;
+import io.ipvsproxier.ipvs.ServiceKey;
+import io.ipvsproxier.ipvs.ServiceState;
+import io.ipvsproxier.ipvs.VirtualServer;
+import io.ipvsproxier.netlink.NetlinkException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training run bin/ipvsctl uses to build its class data sharing archive: it walks the code paths of
+ * a real invocation (option parsing, restore parsing, every listing format, opening the netlink socket and
+ * reading the table when the kernel has IPVS) without changing anything, so that the JVM records the
+ * classes they load. Prints nothing.
+ */
+public final class CdsTraining {
+    private CdsTraining() {}
+
+    public static void main(String[] args) throws UnknownHostException {
+        CommandParser parser = new CommandParser(new SystemNameService());
+        String[][] lines = {
+            {"ipvsctl", "-A", "-t", "10.0.0.1:80", "-s", "rr", "-p", "300", "-M", "255.255.255.0"},
+            {"ipvsctl", "-a", "-t", "10.0.0.1:80", "-r", "10.1.0.1:8080", "-m", "-w", "2", "-x", "5", "-y", "1"},
+            {"ipvsctl", "-A", "-u", "[fd00::1]:53", "-s", "sh", "-b", "sh-fallback,sh-port", "-o"},
+            {"ipvsctl", "-a", "-f", "7", "-6", "-r", "[fd00::2]:53", "-i"},
+            {"ipvsctl", "-Ln", "--stats", "--exact"},
+            {"ipvsctl", "-S", "-n"},
+            {"ipvsctl", "--set", "900", "120", "300"},
+            {"ipvsctl", "-D", "--sctp-service", "10.0.0.2:3868"},
+            {"ipvsctl", "-A", "-t", "10.0.0.1:99999"},
+        };
+        List<IpvsOperation> ops = new ArrayList<>();
+        for (String[] line : lines) {
+            try {
+                Command c = parser.parse(line);
+                if (c.kind == CommandKind.ADD) {
+                    ops.add(new IpvsOperation.AddService(c.svc.virtualServer()));
+                } else if (c.kind == CommandKind.ADDDEST) {
+                    ops.add(new IpvsOperation.AddDestination(c.svc.key(), c.dest.realServer()));
+                }
+            } catch (CtlExit e) {
+                // the last line is refused on purpose: the error path is part of the training
+            }
+        }
+        RestoreReader reader = new RestoreReader("-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.1.0.1:80 -m -w 1\n");
+        int restoreLines = 0;
+        while (reader.next() != null) {
+            restoreLines++;
+        }
+
+        ServiceKey key = ServiceKey.of(Protocol.TCP, InetAddress.getByName("10.0.0.1"), 80);
+        List<ServiceState> table = List.of(new ServiceState(
+            new ServiceEntry(VirtualServer.of(key, "rr"), IpvsStats.ZERO),
+            List.of(new DestinationEntry(new RealServer(InetAddress.getByName("10.1.0.2"), 80, 1, ForwardingMethod.MASQ, 0, 0),
+                    0, 0, 0, IpvsStats.ZERO),
+                new DestinationEntry(new RealServer(InetAddress.getByName("10.1.0.1"), 80, 1, ForwardingMethod.MASQ, 0, 0),
+                    0, 0, 0, IpvsStats.ZERO))));
+        int[] formats = {Format.NUMERIC, Format.NUMERIC | Format.STATS, Format.NUMERIC | Format.RATE,
+            Format.NUMERIC | Format.THRESHOLDS, Format.NUMERIC | Format.PERSISTENTCONN, Format.NUMERIC | Format.RULE};
+        StringBuilder sink = new StringBuilder();
+        for (int f : formats) {
+            new Listing(sink, f, new SystemNameService()).all(new IpvsInfo(0x010201, 4096), table);
+        }
+        if (sink.length() == 0 || ops.isEmpty() || restoreLines != 2) {
+            throw new IllegalStateException("the training run did not exercise the listing and parsing code");
+        }
+
+        try (Ipvs ipvs = IpvsClient.open()) {
+            ipvs.info();
+            ipvs.dump();
+        } catch (NetlinkException e) {
+            // no IPVS here (e.g. on a build machine): the socket classes are loaded all the same
+        }
+    }
+}

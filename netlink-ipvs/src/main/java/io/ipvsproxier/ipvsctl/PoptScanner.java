@@ -1,0 +1,153 @@
+package io.ipvsproxier.ipvsctl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks an argument vector the way libpopt 1.19's poptGetNextOpt does for ipvsadm's option table, so that
+ * clustered short options ({@code -Ln}), attached arguments ({@code -t10.0.0.1:80}, {@code --weight=3}),
+ * optional arguments ({@code -p [timeout]}), interspersed non-option words and {@code --} behave, and fail,
+ * exactly as they do with ipvsadm.
+ */
+final class PoptScanner {
+
+    /** How an option takes its argument. */
+    enum ArgKind { NONE, REQUIRED, OPTIONAL }
+
+    /** One row of the option table: long name (or null), short name (or 0), argument kind and the value returned. */
+    record Spec(String longName, char shortName, ArgKind arg, int val) {}
+
+    static final int END = -1;
+    static final int ERROR_NOARG = -10;
+    static final int ERROR_BADOPT = -11;
+    static final int ERROR_UNWANTEDARG = -12;
+
+    private final List<Spec> table;
+    private final String[] argv;
+    private int next = 1;
+    /** The rest of a short-option cluster still to be read, or null. */
+    private String nextCharArg;
+    private boolean restLeftover;
+    private final List<String> leftovers = new ArrayList<>();
+    private String optArg;
+
+    PoptScanner(List<Spec> table, String[] argv) {
+        this.table = table;
+        this.argv = argv;
+    }
+
+    /** The argument of the option last returned (null when an optional argument was absent). */
+    String optArg() {
+        return optArg;
+    }
+
+    /** The argument vector element that held the option last read: what popt's poptBadOption reports. */
+    String badOption() {
+        return argv[next - 1];
+    }
+
+    /** The next non-option word, in order, or null (poptGetArg). */
+    String nextLeftover() {
+        return leftovers.isEmpty() ? null : leftovers.remove(0);
+    }
+
+    /** popt's poptStrerror texts for the errors this scanner returns. */
+    static String errorText(int code) {
+        switch (code) {
+            case ERROR_NOARG:
+                return "missing argument";
+            case ERROR_UNWANTEDARG:
+                return "option does not take an argument";
+            case ERROR_BADOPT:
+                return "unknown option";
+            default:
+                return "unknown error";
+        }
+    }
+
+    /** The value of the next option, {@link #END} when the arguments are used up, or a negative error code. */
+    int nextOption() {
+        optArg = null;
+        while (true) {
+            if (nextCharArg == null && next == argv.length) {
+                return END;
+            }
+            Spec opt = null;
+            String longArg = null;
+            if (nextCharArg == null) {
+                String orig = argv[next++];
+                if (restLeftover || !orig.startsWith("-") || orig.equals("-")) {
+                    leftovers.add(orig);
+                    continue;
+                }
+                if (orig.equals("--")) {
+                    restLeftover = true;
+                    continue;
+                }
+                boolean oneDash = !orig.startsWith("--");
+                String optString = orig.substring(oneDash ? 1 : 2);
+                int eq = optString.indexOf('=');
+                String name = eq < 0 ? optString : optString.substring(0, eq);
+                if (eq >= 0) {
+                    longArg = optString.substring(eq + 1);
+                }
+                // No option of ipvsadm's table may be written as a long name with one dash.
+                if (!oneDash) {
+                    opt = findLong(name);
+                    if (opt == null) {
+                        return ERROR_BADOPT;
+                    }
+                } else {
+                    nextCharArg = orig.substring(1);
+                    longArg = null;
+                }
+            }
+            if (nextCharArg != null) {
+                char c = nextCharArg.charAt(0);
+                String rest = nextCharArg.substring(1);
+                nextCharArg = rest.isEmpty() ? null : rest;
+                opt = findShort(c);
+                if (opt == null) {
+                    return ERROR_BADOPT;
+                }
+            }
+            if (opt.arg() == ArgKind.NONE) {
+                if (longArg != null || (nextCharArg != null && nextCharArg.charAt(0) == '=')) {
+                    return ERROR_UNWANTEDARG;
+                }
+            } else if (longArg != null) {
+                optArg = longArg;
+            } else if (nextCharArg != null) {
+                optArg = nextCharArg.charAt(0) == '=' ? nextCharArg.substring(1) : nextCharArg;
+                nextCharArg = null;
+            } else if (next == argv.length) {
+                if (opt.arg() != ArgKind.OPTIONAL) {
+                    return ERROR_NOARG;
+                }
+            } else if (opt.arg() == ArgKind.OPTIONAL && argv[next].startsWith("-")) {
+                optArg = null;
+            } else {
+                optArg = argv[next++];
+            }
+            return opt.val();
+        }
+    }
+
+    private Spec findLong(String name) {
+        for (Spec s : table) {
+            if (s.longName() != null && s.longName().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Spec findShort(char c) {
+        for (Spec s : table) {
+            if (s.shortName() != 0 && s.shortName() == c) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

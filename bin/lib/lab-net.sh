@@ -40,7 +40,8 @@ make_pod() {
 # returns once its server listens: process start-up is slow in the kernel lab.
 # The answer is a file, so a request costs a fork, not a shell: process start-up is slow in the lab.
 serve_tcp() { ip netns exec "$1" socat "TCP-LISTEN:$2,fork,reuseaddr" "OPEN:$(reply_file "$3"),rdonly" >/dev/null 2>&1 & wait_listening "$1" "$2" t; }
-serve_udp() { ip netns exec "$1" socat "UDP-RECVFROM:$2,fork,reuseaddr" "OPEN:$(reply_file "$3"),rdonly" >/dev/null 2>&1 & wait_listening "$1" "$2" u; }
+# UDP: one child per client address and port (UDP-LISTEN), answering every datagram with the name.
+serve_udp() { ip netns exec "$1" socat "UDP-LISTEN:$2,fork,reuseaddr" "SYSTEM:echo $3" >/dev/null 2>&1 & wait_listening "$1" "$2" u; }
 
 reply_file() {
   local dir="${LAB_NET_DIR:-/run/lab-net}" f

@@ -1,0 +1,489 @@
+package io.ipvsproxier.proxier.bench;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ipvsproxier.iface.RtnetlinkInterfaces;
+import io.ipvsproxier.ipvs.DestinationEntry;
+import io.ipvsproxier.ipvs.IpvsClient;
+import io.ipvsproxier.ipvs.Protocol;
+import io.ipvsproxier.ipvs.ServiceKey;
+import io.ipvsproxier.ipvs.ServiceState;
+import io.ipvsproxier.proxier.app.Proxier;
+import io.ipvsproxier.proxier.cli.ProxierConfig;
+import io.ipvsproxier.proxier.k8s.KubeClients;
+import io.ipvsproxier.proxier.lab.LabApiServer;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+
+/**
+ * Scale benchmark of the whole proxier in the kernel lab: N ClusterIP Services with 10 ready endpoints each
+ * in the embedded API, then the time until the kernel holds all of them (cold programming), the latency from
+ * an EndpointSlice change to the kernel showing it (incremental), the process RSS, the netlink sends, and
+ * {@code ipvsadm -R} of the same table in the same boot for comparison. A program that prints figures, not a
+ * test; run it with {@code bin/bench-proxier}.
+ *
+ * <pre>ProxierScaleBenchmark [--changes K] [--ipvsadm-max N] [--svg FILE] SIZE...</pre>
+ */
+public final class ProxierScaleBenchmark {
+    private static final int ENDPOINTS = 10;
+    private static final String NODE = "bench-node";
+    private static final String NS = "default";
+
+    private record Result(int size, double loadSeconds, double listSeconds, double coldSeconds, long coldSends, double ipvsadmSeconds,
+                          double p50Ms, double p99Ms, double maxMs, double sendsPerIncremental, long rssMiB,
+                          long heapMiB, long apiOnlyHeapMiB) {
+    }
+
+    /**
+     * The mock API server logs every request through java.util.logging; at thousands of requests that console
+     * output costs the lab's one CPU more than the requests themselves. Held here so the setting is not
+     * collected with a weakly referenced logger.
+     */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private ProxierScaleBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        // Exit explicitly either way: the mock server's non-daemon event-loop threads would keep the JVM (and the
+        // lab boot) alive after a failure.
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Timestamps on the proxier's own log lines let a reader split the cold time into its phases.
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        int changes = 50;
+        int ipvsadmMax = Integer.MAX_VALUE;
+        Path svg = Path.of("target/bench/proxier-scale.svg");
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--changes" -> changes = Integer.parseInt(args[++i]);
+                case "--ipvsadm-max" -> ipvsadmMax = Integer.parseInt(args[++i]);
+                case "--svg" -> svg = Path.of(args[++i]);
+                default -> sizes.add(Integer.parseInt(args[i]));
+            }
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(1000, 5000, 10000);
+        }
+        List<Result> results = new ArrayList<>();
+        for (int n : sizes) {
+            Result r = runSize(n, changes, n <= ipvsadmMax);
+            results.add(r);
+            printTable(results);
+            writeSvg(svg, results);
+        }
+        System.out.println("plot: " + svg.toAbsolutePath());
+    }
+
+    private static Result runSize(int n, int changes, boolean withIpvsadm) throws Exception {
+        System.out.printf("=== %d Services x %d endpoints ===%n", n, ENDPOINTS);
+        sh("ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true");
+        Path work = Files.createTempDirectory("proxier-bench");
+        System.gc();
+        long heapBefore = usedHeapMiB();
+        try (LabApiServer api = new LabApiServer()) {
+            new CommandLine(api).parseArgs("--kubeconfig-out", work.resolve("kubeconfig").toString());
+            api.start();
+            long t0 = System.nanoTime();
+            loadObjects(api, n);
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("loaded %d Services + %d EndpointSlices into the API in %.2f s%n", n, n, loadSeconds);
+            System.gc();
+            long apiOnlyHeap = usedHeapMiB() - heapBefore;
+
+            try (KubernetesClient client = KubeClients.create(work.resolve("kubeconfig"));
+                 IpvsClient ipvs = IpvsClient.open(Duration.ofSeconds(120));
+                 IpvsClient statsIpvs = IpvsClient.open(Duration.ofSeconds(120));
+                 IpvsClient witness = IpvsClient.open(Duration.ofSeconds(120));
+                 RtnetlinkInterfaces interfaces = RtnetlinkInterfaces.open()) {
+                ProxierConfig config = ProxierConfig.fromFlags("--hostname-override", NODE,
+                    "--admin-socket", work.resolve("admin.sock").toString(),
+                    "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0",
+                    // No periodic full resync inside the measurement window: the incremental figures are
+                    // the change-driven path alone.
+                    "--ipvs-sync-period", "1h");
+                long sends0 = ipvs.counter().sends();
+                long start = System.nanoTime();
+                Proxier proxier = new Proxier(config, client, ipvs, statsIpvs, interfaces, Clock.systemUTC());
+                try {
+                    proxier.start(Duration.ofSeconds(600));
+                    double listed = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("informers synced %.2f s after proxier start%n", listed);
+                    awaitCount(witness, n, Duration.ofSeconds(1800));
+                    awaitAllDestinations(witness, n, Duration.ofSeconds(600));
+                    double cold = (System.nanoTime() - start) / 1e9;
+                    long coldSends = ipvs.counter().sends() - sends0;
+                    System.out.printf("cold: kernel has %d virtual servers x %d real servers %.2f s after proxier start; "
+                        + "%d netlink sends%n", n, ENDPOINTS, cold, coldSends);
+
+                    // One extra first change is a warm-up and is not counted: it runs the update path (HTTP
+                    // update, watch event, incremental plan) for the first time, cold code in a C1-only JVM.
+                    double[] all = new double[changes + 1];
+                    Random random = new Random(42);
+                    long incSends0 = 0;
+                    for (int k = 0; k <= changes; k++) {
+                        if (k == 1) {
+                            incSends0 = ipvs.counter().sends();
+                        }
+                        int svc = random.nextInt(n);
+                        InetAddress fresh = InetAddress.getByName("10.201." + (k / 250) + "." + (k % 250 + 1));
+                        List<String> addrs = new ArrayList<>(endpoints(svc));
+                        addrs.set(random.nextInt(ENDPOINTS), fresh.getHostAddress());
+                        ServiceKey key = ServiceKey.of(Protocol.TCP, vip(svc), 80);
+                        long c0 = System.nanoTime();
+                        client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(svc, addrs)).update();
+                        awaitDestination(witness, key, fresh, Duration.ofSeconds(60));
+                        all[k] = (System.nanoTime() - c0) / 1e6;
+                        // Put the slice back so later changes start from the loaded table.
+                        client.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(svc, endpoints(svc))).update();
+                        awaitNoDestination(witness, key, fresh, Duration.ofSeconds(60));
+                    }
+                    // Each change above is two syncs (change, then revert).
+                    double sendsPerInc = (ipvs.counter().sends() - incSends0) / (2.0 * changes);
+                    double[] latencies = Arrays.copyOfRange(all, 1, all.length);
+                    System.out.printf("incremental: warm-up change %.0f ms (not counted); then in order (ms): %s%n", all[0],
+                        Arrays.toString(Arrays.stream(latencies).mapToLong(Math::round).toArray()));
+                    Arrays.sort(latencies);
+                    double p50 = percentile(latencies, 50);
+                    double p99 = percentile(latencies, 99);
+                    double max = latencies.length == 0 ? 0 : latencies[latencies.length - 1];
+                    System.out.printf("incremental: %d changes, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %.1f sends per sync%n",
+                        changes, p50, p99, max, sendsPerInc);
+                    long rss = rssMiB();
+                    System.gc();
+                    long heap = usedHeapMiB() - heapBefore;
+                    System.out.printf("memory: RSS %d MiB (whole JVM: proxier + embedded API + clients), heap used after GC "
+                        + "%d MiB of which the API server's stored objects alone took %d MiB before the proxier started%n",
+                        rss, heap, apiOnlyHeap);
+
+                    proxier.close();
+                    double ipvsadm = Double.NaN;
+                    if (withIpvsadm) {
+                        ipvsadm = timeIpvsadmRestore(work, n);
+                        System.out.printf("ipvsadm -R of the same %d x %d table: %.2f s%n", n, ENDPOINTS, ipvsadm);
+                    }
+                    return new Result(n, loadSeconds, listed, cold, coldSends, ipvsadm, p50, p99, max, sendsPerInc, rss, heap, apiOnlyHeap);
+                } finally {
+                    proxier.close();
+                    sh("ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true");
+                }
+            }
+        }
+    }
+
+    /** Creates the objects from a few threads: one by one over HTTP the mock server's latency dominates. */
+    private static void loadObjects(LabApiServer api, int n) throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                futures.add(pool.submit(() -> {
+                    try (KubernetesClient c = api.client()) {
+                        for (int i = first; i < n; i += threads) {
+                            c.services().inNamespace(NS).resource(service(i)).create();
+                            c.discovery().v1().endpointSlices().inNamespace(NS).resource(slice(i, endpoints(i))).create();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static Service service(int i) throws UnknownHostException {
+        String ip = vip(i).getHostAddress();
+        return new ServiceBuilder()
+            .withNewMetadata().withName("svc-" + i).withNamespace(NS).endMetadata()
+            .withNewSpec().withType("ClusterIP").withClusterIP(ip).withClusterIPs(ip)
+                .addNewPort().withName("http").withProtocol("TCP").withPort(80).withNewTargetPort(8080).endPort()
+            .endSpec().build();
+    }
+
+    private static EndpointSlice slice(int i, List<String> addresses) {
+        EndpointSliceBuilder b = new EndpointSliceBuilder()
+            .withNewMetadata().withName("svc-" + i + "-1").withNamespace(NS)
+                .addToLabels("kubernetes.io/service-name", "svc-" + i).endMetadata()
+            .withAddressType("IPv4")
+            .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort();
+        for (String a : addresses) {
+            b.addNewEndpoint().withAddresses(a).withNewConditions().withReady(true).endConditions().endEndpoint();
+        }
+        return b.build();
+    }
+
+    /** 10.100.x.y, distinct for i below 64,000. */
+    private static InetAddress vip(int i) throws UnknownHostException {
+        return InetAddress.getByName("10.100." + (i / 250) + "." + (i % 250 + 1));
+    }
+
+    /** 10 distinct 10.200.x.y addresses per Service. */
+    private static List<String> endpoints(int i) {
+        List<String> out = new ArrayList<>(ENDPOINTS);
+        for (int e = 0; e < ENDPOINTS; e++) {
+            int idx = i * ENDPOINTS + e;
+            out.add("10.200." + (idx / 250) % 256 + "." + (idx % 250 + 1) + "");
+        }
+        return out;
+    }
+
+    private static void awaitCount(IpvsClient witness, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Dumping many services costs the one lab CPU time the proxier needs: wait twice as long as a dump took.
+        while (true) {
+            long d0 = System.nanoTime();
+            int count = witness.services().size();
+            long dumpMillis = (System.nanoTime() - d0) / 1_000_000;
+            if (count >= n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("kernel did not reach " + n + " virtual servers within " + timeout);
+            }
+            Thread.sleep(Math.max(20, 2 * dumpMillis));
+        }
+    }
+
+    private static void awaitAllDestinations(IpvsClient witness, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ServiceState> dump = witness.dump();
+            long full = dump.stream().filter(s -> s.destinations().size() == ENDPOINTS).count();
+            if (dump.size() == n && full == n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + full + " of " + dump.size() + " virtual servers have "
+                    + ENDPOINTS + " real servers");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean hasDestination(IpvsClient witness, ServiceKey key, InetAddress address) {
+        for (DestinationEntry d : witness.destinations(key)) {
+            if (d.server().address().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void awaitDestination(IpvsClient witness, ServiceKey key, InetAddress address, Duration timeout)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!hasDestination(witness, key, address)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(key + " never got real server " + address.getHostAddress());
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    /** The removed real server may drain at weight 0 for a while; wait until it is gone or at weight 0. */
+    private static void awaitNoDestination(IpvsClient witness, ServiceKey key, InetAddress address, Duration timeout)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (witness.destinations(key).stream().anyMatch(d -> d.server().address().equals(address) && d.server().weight() > 0)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(key + " still routes to " + address.getHostAddress());
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static double timeIpvsadmRestore(Path work, int n) throws Exception {
+        Path rules = work.resolve("rules.ipvsadm");
+        try (Writer w = Files.newBufferedWriter(rules, StandardCharsets.US_ASCII)) {
+            for (int i = 0; i < n; i++) {
+                String vs = vip(i).getHostAddress() + ":80";
+                w.write("-A -t " + vs + " -s rr\n");
+                for (String rip : endpoints(i)) {
+                    w.write("-a -t " + vs + " -r " + rip + ":8080 -m -w 1\n");
+                }
+            }
+        }
+        sh("ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true");
+        long t0 = System.nanoTime();
+        sh("ipvsadm -R < " + rules);
+        double s = (System.nanoTime() - t0) / 1e9;
+        String count = shOut("ipvsadm -Ln | grep -c '^TCP'").trim();
+        if (!count.equals(Integer.toString(n))) {
+            throw new IllegalStateException("ipvsadm -R left " + count + " virtual servers, expected " + n);
+        }
+        return s;
+    }
+
+    private static double percentile(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    private static long rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static long usedHeapMiB() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+    }
+
+    private static void sh(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("'" + command + "' exited with " + p.exitValue());
+        }
+    }
+
+    private static String shOut(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static void printTable(List<Result> results) {
+        System.out.println();
+        System.out.println("  size  api-load s  listed s  cold s  ipvsadm-R s  ratio  inc p50 ms  inc p99 ms  inc max ms  RSS MiB  heap MiB  "
+            + "sends/cold  sends/inc");
+        for (Result r : results) {
+            System.out.println(String.format(Locale.ROOT, "%6d  %10.2f  %8.2f  %6.2f  %11s  %5s  %10.1f  %10.1f  %10.1f  %7d  %8d  %10d  %9.1f",
+                r.size, r.loadSeconds, r.listSeconds, r.coldSeconds,
+                Double.isNaN(r.ipvsadmSeconds) ? "not run" : String.format(Locale.ROOT, "%.2f", r.ipvsadmSeconds),
+                Double.isNaN(r.ipvsadmSeconds) ? "-" : String.format(Locale.ROOT, "%.1fx", r.ipvsadmSeconds / r.coldSeconds),
+                r.p50Ms, r.p99Ms, r.maxMs, r.rssMiB, r.heapMiB, r.coldSends, r.sendsPerIncremental));
+        }
+        System.out.println("(cold s = proxier start to kernel fully programmed, seen by a second netlink socket; listed s = "
+            + "the part of it until the informers had listed everything; ratio = ipvsadm-R / cold)");
+        System.out.println("(RSS is the whole JVM including the embedded API server; heap MiB is used heap after GC above the "
+            + "empty-start baseline, API objects included)");
+        System.out.println();
+    }
+
+    /** A hand-written SVG: x = Services (linear), y = milliseconds on a log scale (the series span several decades). */
+    private static void writeSvg(Path file, List<Result> results) throws IOException {
+        int w = 720;
+        int h = 440;
+        int left = 80;
+        int right = 170;
+        int top = 40;
+        int bottom = 60;
+        double maxX = results.stream().mapToInt(Result::size).max().orElse(1) * 1.05;
+        double minY = 1;
+        double maxY = 10;
+        for (Result r : results) {
+            for (double v : new double[] {r.coldSeconds * 1000, r.ipvsadmSeconds * 1000, r.p50Ms, r.p99Ms}) {
+                if (!Double.isNaN(v) && v > 0) {
+                    maxY = Math.max(maxY, v);
+                    minY = Math.min(minY, v);
+                }
+            }
+        }
+        double lo = Math.floor(Math.log10(minY));
+        double hi = Math.ceil(Math.log10(maxY));
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            + "font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">ipvs-proxier sync latency vs. size "
+            + "(10 endpoints per Service, kernel lab)</text>%n", left));
+        int plotW = w - left - right;
+        int plotH = h - top - bottom;
+        for (int d = (int) lo; d <= (int) hi; d++) {
+            double y = top + plotH - (d - lo) / (hi - lo) * plotH;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+                left, y, left + plotW, y));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                left - 6, y + 4, d >= 0 ? String.valueOf((long) Math.pow(10, d)) : String.valueOf(Math.pow(10, d))));
+        }
+        for (Result r : results) {
+            double x = left + r.size / maxX * plotW;
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, top + plotH + 18, r.size));
+        }
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+            left, top + plotH, left + plotW, top + plotH));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+            left, top, left, top + plotH));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">Services (x 10 endpoints)</text>%n",
+            left + plotW / 2, h - 18));
+        s.append(String.format(Locale.ROOT, "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\">"
+            + "milliseconds (log scale)</text>%n", top + plotH / 2));
+        String[] names = {"cold programming", "ipvsadm -R", "incremental p50", "incremental p99"};
+        String[] colors = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"};
+        for (int series = 0; series < names.length; series++) {
+            StringBuilder points = new StringBuilder();
+            for (Result r : results) {
+                double v = switch (series) {
+                    case 0 -> r.coldSeconds * 1000;
+                    case 1 -> r.ipvsadmSeconds * 1000;
+                    case 2 -> r.p50Ms;
+                    default -> r.p99Ms;
+                };
+                if (Double.isNaN(v) || v <= 0) {
+                    continue;
+                }
+                double x = left + r.size / maxX * plotW;
+                double y = top + plotH - (Math.log10(v) - lo) / (hi - lo) * plotH;
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>%n", x, y, colors[series]));
+            }
+            if (!points.isEmpty()) {
+                s.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+                    points.toString().trim(), colors[series]));
+            }
+            int ly = top + 10 + series * 20;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n",
+                left + plotW + 12, ly, left + plotW + 34, ly, colors[series]));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", left + plotW + 40, ly + 4, names[series]));
+        }
+        s.append("</svg>\n");
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, s.toString());
+    }
+}

@@ -50,6 +50,7 @@ public final class IpvsCtl {
     private final NameService names;
     private final CommandParser parser;
     private final StringBuilder stdout = new StringBuilder();
+    private final Timings timings = new Timings();
     private Ipvs ipvs;
     private boolean restoreFailed;
 
@@ -64,13 +65,20 @@ public final class IpvsCtl {
     }
 
     public static void main(String[] args) {
+        long mainEntered = System.currentTimeMillis();
         String program = System.getProperty("ipvsctl.program", "ipvsctl");
         IpvsCtl ctl = new IpvsCtl(program, IpvsCtl::openKernelIpvs, System.in, System.out, System.err,
             new SystemNameService());
         int status = ctl.execute(args);
-        if (System.getenv("IPVSCTL_STATS") != null && ctl.ipvs instanceof IpvsClient client) {
-            SyscallCounter c = client.counter();
-            System.err.println(program + ": netlink sends=" + c.sends() + " receives=" + c.receives());
+        if (System.getenv("IPVSCTL_STATS") != null) {
+            StringBuilder stats = new StringBuilder(program).append(':');
+            ProcessHandle.current().info().startInstant().ifPresent(t ->
+                stats.append(" jvm start-up ").append(mainEntered - t.toEpochMilli()).append(" ms;"));
+            if (ctl.ipvs instanceof IpvsClient client) {
+                SyscallCounter c = client.counter();
+                stats.append(" netlink sends=").append(c.sends()).append(" receives=").append(c.receives()).append(';');
+            }
+            System.err.println(stats.append(' ').append(ctl.timings));
         }
         System.out.flush();
         System.exit(status);
@@ -177,7 +185,7 @@ public final class IpvsCtl {
                 default: {
                     IpvsOperation op = operation(c);
                     command = commandOf(op);
-                    apply(op);
+                    timings.time("kernel", () -> apply(op));
                     break;
                 }
             }
@@ -285,6 +293,7 @@ public final class IpvsCtl {
             }
             Command c;
             IpvsOperation op = null;
+            long start = System.nanoTime();
             try {
                 c = parse(argv);
                 if (c.isTableEdit()) {
@@ -294,6 +303,7 @@ public final class IpvsCtl {
                 applyBatch(pending);
                 throw e;
             }
+            timings.add("parse", System.nanoTime() - start);
             if (op != null) {
                 pending.add(op);
                 continue;
@@ -311,7 +321,8 @@ public final class IpvsCtl {
         if (ops.isEmpty()) {
             return;
         }
-        BatchResult result = ipvs().apply(List.copyOf(ops), false);
+        Ipvs k = ipvs();
+        BatchResult result = timings.time("kernel", () -> k.apply(List.copyOf(ops), false));
         long unknown = 0;
         for (BatchResult.Outcome o : result.outcomes()) {
             if (o.status() == BatchResult.Status.FAILED) {
@@ -343,13 +354,16 @@ public final class IpvsCtl {
         Listing listing = new Listing(stdout, format, names);
         IpvsInfo info;
         List<ServiceState> table;
+        Ipvs k = ipvs();
         try {
-            info = Format.has(format, Format.RULE) ? null : ipvs().info();
-            table = ipvs().dump();
+            long start = System.nanoTime();
+            info = Format.has(format, Format.RULE) ? null : k.info();
+            table = k.dump();
+            timings.add("kernel", System.nanoTime() - start);
         } catch (NetlinkException e) {
             throw listingFailure(e, IpvsCommands.GET_SERVICE);
         }
-        listing.all(info, table);
+        timings.time("format", () -> listing.all(info, table));
     }
 
     private void listService(ServiceKey key, int format) {
@@ -389,18 +403,20 @@ public final class IpvsCtl {
 
     private Ipvs ipvs() {
         if (ipvs == null) {
-            ipvs = opener.open();
+            ipvs = timings.time("open", opener::open);
         }
         return ipvs;
     }
 
     private void flushStdout() {
+        long start = System.nanoTime();
         if (stdout.length() > 0) {
             byte[] bytes = stdout.toString().getBytes(StandardCharsets.ISO_8859_1);
             out.write(bytes, 0, bytes.length);
             stdout.setLength(0);
         }
         out.flush();
+        timings.add("output", System.nanoTime() - start);
     }
 
     /**

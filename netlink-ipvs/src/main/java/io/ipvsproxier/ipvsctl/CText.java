@@ -51,6 +51,19 @@ final class CText {
 
     /** ipvsadm's string_to_number: the whole string a decimal number within [min, max], else -1. */
     static int stringToNumber(String s, int min, int max) {
+        // The common case without boxing: plain digits of an int-sized number.
+        int len = s.length();
+        if (len > 0 && len <= 9) {
+            int v = 0;
+            int i = 0;
+            while (i < len && isDigit(s.charAt(i))) {
+                v = v * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == len) {
+                return min <= v && v <= max ? v : -1;
+            }
+        }
         Long n = strtolWhole(s);
         if (n != null && min <= n && n <= max) {
             return n.intValue();

@@ -2,7 +2,6 @@ package io.ipvsproxier.ipvsctl;
 
 import io.ipvsproxier.ipvs.DestinationEntry;
 import io.ipvsproxier.ipvs.ForwardingMethod;
-import io.ipvsproxier.ipvs.Ipvs;
 import io.ipvsproxier.ipvs.IpvsClient;
 import io.ipvsproxier.ipvs.IpvsInfo;
 import io.ipvsproxier.ipvs.IpvsOperation;
@@ -14,8 +13,13 @@ import io.ipvsproxier.ipvs.ServiceKey;
 import io.ipvsproxier.ipvs.ServiceState;
 import io.ipvsproxier.ipvs.VirtualServer;
 import io.ipvsproxier.netlink.NetlinkException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +73,7 @@ public final class CdsTraining {
                     0, 0, 0, IpvsStats.ZERO))));
         int[] formats = {Format.NUMERIC, Format.NUMERIC | Format.STATS, Format.NUMERIC | Format.RATE,
             Format.NUMERIC | Format.THRESHOLDS, Format.NUMERIC | Format.PERSISTENTCONN, Format.NUMERIC | Format.RULE};
-        StringBuilder sink = new StringBuilder();
+        AsciiOut sink = new AsciiOut(OutputStream.nullOutputStream());
         for (int f : formats) {
             new Listing(sink, f, new SystemNameService()).all(new IpvsInfo(0x010201, 4096), table);
         }
@@ -77,11 +81,21 @@ public final class CdsTraining {
             throw new IllegalStateException("the training run did not exercise the listing and parsing code");
         }
 
-        try (Ipvs ipvs = IpvsClient.open()) {
-            ipvs.info();
-            ipvs.dump();
-        } catch (NetlinkException e) {
-            // no IPVS here (e.g. on a build machine): the socket classes are loaded all the same
+        // The command line itself, read-only: help, a refused line, a restore whose only line is refused
+        // before anything is sent, and a listing (which fails where the kernel has no IPVS).
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        IpvsCtl.IpvsOpener kernel = () -> {
+            try {
+                return IpvsClient.open();
+            } catch (NetlinkException e) {
+                // no IPVS here (e.g. on a build machine): the socket classes are loaded all the same
+                throw CtlExit.fail(2, e.getMessage());
+            }
+        };
+        String[][] runs = {{"-h"}, {"-A", "-t", "10.0.0.1:99999"}, {"-R"}, {"-Ln"}, {"-Ln", "--stats"}};
+        for (String[] run : runs) {
+            InputStream in = new ByteArrayInputStream("-A -t 10.0.0.1:99999 -s rr\n".getBytes(StandardCharsets.ISO_8859_1));
+            new IpvsCtl("ipvsctl", kernel, in, nowhere, nowhere, new SystemNameService()).execute(run);
         }
     }
 }

@@ -23,6 +23,9 @@ enum CommandKind {
 
     private final String cliName;
     private final String rules;
+    private final long required;
+    private final long illegal;
+    private final long exclusive;
 
     CommandKind(String cliName, String rules) {
         if (rules.length() != Opt.COUNT) {
@@ -30,6 +33,25 @@ enum CommandKind {
         }
         this.cliName = cliName;
         this.rules = rules;
+        long req = 0;
+        long ill = 0;
+        long exc = 0;
+        for (int i = 0; i < Opt.COUNT; i++) {
+            switch (rules.charAt(i)) {
+                case '+' -> req |= Opt.bit(i);
+                case 'x' -> ill |= Opt.bit(i);
+                case '1' -> exc |= Opt.bit(i);
+                default -> { }
+            }
+        }
+        this.required = req;
+        this.illegal = ill;
+        this.exclusive = exc;
+    }
+
+    /** True when {@code options} break none of this command's rules (then no message is needed). */
+    boolean accepts(long options) {
+        return (options & illegal) == 0 && (required & ~options) == 0 && Long.bitCount(options & exclusive) <= 1;
     }
 
     /** The name ipvsadm's messages use, e.g. {@code add-service}. */

@@ -56,6 +56,8 @@ final class CommandParser {
     private static final int[] TUN_OPTS = {Opt.TUN_PORT, Opt.TUN_NOCSUM, Opt.TUN_CSUM, Opt.TUN_REMCSUM};
     /** Rows ipip, gue, gre; columns tun-port, tun-nocsum, tun-csum, tun-remcsum (same key as CommandKind). */
     private static final String[] TUN_RULES = {"xxxx", "+111", "x11x"};
+    private static final long TUN_OPTION_BITS = Opt.bit(Opt.TUN_PORT) | Opt.bit(Opt.TUN_NOCSUM) | Opt.bit(Opt.TUN_CSUM)
+        | Opt.bit(Opt.TUN_REMCSUM);
 
     /** ipvsadm's popt option table, in its order (the order decides which of -L/-l "--list" means). */
     static final List<Spec> OPTIONS = List.of(
@@ -117,6 +119,7 @@ final class CommandParser {
         new Spec("tun-nocsum", '\0', ArgKind.NONE, TAG_TUN_NOCSUM),
         new Spec("tun-csum", '\0', ArgKind.NONE, TAG_TUN_CSUM),
         new Spec("tun-remcsum", '\0', ArgKind.NONE, TAG_TUN_REMCSUM));
+    private static final PoptScanner.Table OPTION_TABLE = new PoptScanner.Table(OPTIONS);
 
     private final NameService names;
 
@@ -144,7 +147,7 @@ final class CommandParser {
     Command parse(String[] argv) {
         Command ce = new Command();
         String program = argv[0];
-        PoptScanner popt = new PoptScanner(OPTIONS, argv);
+        PoptScanner popt = new PoptScanner(OPTION_TABLE, argv);
         String schedFlagsArg = "";
 
         int c = popt.nextOption();
@@ -489,6 +492,9 @@ final class CommandParser {
     }
 
     private static void genericOptionCheck(CommandKind kind, long options) {
+        if (kind.accepts(options)) {
+            return;
+        }
         int last = 0;
         int count = 0;
         for (int j = 0; j < Opt.COUNT; j++) {
@@ -516,6 +522,9 @@ final class CommandParser {
     }
 
     private static void tunnelOptionCheck(int tunType, long options) {
+        if (tunType == DestSpec.TUN_IPIP && (options & TUN_OPTION_BITS) == 0) {
+            return; // the common case: plain IPIP, nothing to check
+        }
         int last = 0;
         int count = 0;
         for (int j = 0; j < TUN_OPTS.length; j++) {
@@ -605,7 +614,9 @@ final class CommandParser {
             host = buf.substring(1, close);
             portText = buf.substring(close + 2);
         }
-        byte[] v6 = CText.inetPton6(host);
+        // Every IPv6 text has at least two colons; "10.0.0.1:80" need not be tried as one.
+        int firstColon = host.indexOf(':');
+        byte[] v6 = firstColon >= 0 && host.indexOf(':', firstColon + 1) >= 0 ? CText.inetPton6(host) : null;
         if (v6 != null) {
             svc.addr = v6;
             svc.af = ServiceSpec.AF_INET6;

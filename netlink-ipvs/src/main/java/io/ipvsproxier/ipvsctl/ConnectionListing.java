@@ -2,6 +2,7 @@ package io.ipvsproxier.ipvsctl;
 
 import io.ipvsproxier.ipvs.ServiceKey;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ final class ConnectionListing {
 
     private ConnectionListing() {}
 
-    static void write(Path file, StringBuilder out, int format, NameService names) {
+    static void write(Path file, AsciiOut out, int format, NameService names) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
@@ -35,13 +36,13 @@ final class ConnectionListing {
         } else {
             out.append(String.format("pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual", "destination"));
         }
-        Listing names4 = new Listing(new StringBuilder(), format, names);
+        Listing names4 = new Listing(new AsciiOut(OutputStream.nullOutputStream()), format, names);
         for (int i = 1; i < lines.size(); i++) {
             entry(lines.get(i), out, pe, names4);
         }
     }
 
-    private static void entry(String line, StringBuilder out, boolean pe, Listing format) {
+    private static void entry(String line, AsciiOut out, boolean pe, Listing format) {
         String[] f = line.trim().split("[ \t]+");
         if (f.length < 9 || f[0].isEmpty()) {
             return;

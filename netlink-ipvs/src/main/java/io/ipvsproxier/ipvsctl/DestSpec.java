@@ -23,8 +23,21 @@ final class DestSpec {
     int tunFlags;
 
     RealServer realServer() {
-        return new RealServer(ServiceSpec.address(af, addr), port, weight, ForwardingMethod.ofCode(connFlags),
-            upperThreshold, lowerThreshold);
+        return new RealServer(ServiceSpec.address(af, addr), port, weight, forwarding(connFlags), upperThreshold,
+            lowerThreshold);
+    }
+
+    private static ForwardingMethod forwarding(int connFlags) {
+        switch (connFlags & 0x7) {
+            case CONN_F_MASQ:
+                return ForwardingMethod.MASQ;
+            case CONN_F_TUNNEL:
+                return ForwardingMethod.TUNNEL;
+            case CONN_F_DROUTE:
+                return ForwardingMethod.ROUTE;
+            default:
+                return ForwardingMethod.ofCode(connFlags);
+        }
     }
 
     RealServer.Endpoint endpoint() {

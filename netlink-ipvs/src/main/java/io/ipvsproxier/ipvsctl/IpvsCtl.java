@@ -9,10 +9,12 @@ import io.ipvsproxier.ipvs.IpvsInfo;
 import io.ipvsproxier.ipvs.IpvsOperation;
 import io.ipvsproxier.ipvs.IpvsTimeouts;
 import io.ipvsproxier.ipvs.IpvsUnavailableException;
+import io.ipvsproxier.ipvs.RealServer;
 import io.ipvsproxier.ipvs.ServiceEntry;
 import io.ipvsproxier.ipvs.ServiceKey;
 import io.ipvsproxier.ipvs.ServiceState;
 import io.ipvsproxier.netlink.BatchResult;
+import io.ipvsproxier.netlink.Errno;
 import io.ipvsproxier.netlink.NetlinkException;
 import io.ipvsproxier.netlink.SyscallCounter;
 import java.io.IOException;
@@ -33,6 +35,13 @@ import java.util.Optional;
  * generic netlink. Set {@code IPVSCTL_STATS=1} to get the netlink send/receive system call counts on stderr.
  */
 public final class IpvsCtl {
+    /**
+     * Restore hands the library this many operations at a time (it packs them into as few sends as the
+     * socket allows): large enough that batching works at full width, small enough that the operations die
+     * young in the heap instead of piling up, which costs page faults inside the kernel lab.
+     */
+    static final int BATCH_OPERATIONS = 4096;
+
     /** The version line of -v and -h: the ipvsadm command line ipvsctl follows. */
     static final String VERSION = "ipvsctl v1.31 2019/12/24 (ipvsadm 1.31 compatible, IPVS v1.2.1)";
 
@@ -49,10 +58,12 @@ public final class IpvsCtl {
     private final PrintStream err;
     private final NameService names;
     private final CommandParser parser;
-    private final StringBuilder stdout = new StringBuilder();
+    private final AsciiOut stdout;
     private final Timings timings = new Timings();
     private Ipvs ipvs;
     private boolean restoreFailed;
+    private ServiceSpec lastKeySpec;
+    private ServiceKey lastKey;
 
     IpvsCtl(String program, IpvsOpener opener, InputStream in, PrintStream out, PrintStream err, NameService names) {
         this.program = program;
@@ -62,6 +73,7 @@ public final class IpvsCtl {
         this.err = err;
         this.names = names;
         this.parser = new CommandParser(names);
+        this.stdout = new AsciiOut(out);
     }
 
     public static void main(String[] args) {
@@ -71,6 +83,7 @@ public final class IpvsCtl {
             new SystemNameService());
         int status = ctl.execute(args);
         if (System.getenv("IPVSCTL_STATS") != null) {
+            long mainMillis = System.currentTimeMillis() - mainEntered;
             StringBuilder stats = new StringBuilder(program).append(':');
             ProcessHandle.current().info().startInstant().ifPresent(t ->
                 stats.append(" jvm start-up ").append(mainEntered - t.toEpochMilli()).append(" ms;"));
@@ -78,7 +91,7 @@ public final class IpvsCtl {
                 SyscallCounter c = client.counter();
                 stats.append(" netlink sends=").append(c.sends()).append(" receives=").append(c.receives()).append(';');
             }
-            System.err.println(stats.append(' ').append(ctl.timings));
+            System.err.println(stats.append(' ').append(ctl.timings).append("; main ").append(mainMillis).append(" ms"));
         }
         System.out.flush();
         System.exit(status);
@@ -94,7 +107,7 @@ public final class IpvsCtl {
         return new IpvsCtl("ipvsctl", () -> ipvs, in, out, err, new SystemNameService()).execute(args);
     }
 
-    /** Parses and performs {@code args}; everything for stdout is written at the end in one piece. */
+    /** Parses and performs {@code args}; stdout is written as it is produced, in large pieces. */
     int execute(String[] args) {
         int status;
         try {
@@ -117,6 +130,11 @@ public final class IpvsCtl {
             flushStdout();
             err.println(program + ": " + e.getMessage());
             status = 1;
+        } catch (IllegalArgumentException e) {
+            // a value the parser let through but the IPVS value types refuse: still one line, no trace
+            flushStdout();
+            err.println(program + ": " + e.getMessage());
+            status = 2;
         }
         flushStdout();
         return status;
@@ -214,7 +232,7 @@ public final class IpvsCtl {
             k.updateDestination(u.service(), u.server());
         } else {
             IpvsOperation.DeleteDestination d = (IpvsOperation.DeleteDestination) op;
-            k.deleteDestination(d.service(), new io.ipvsproxier.ipvs.RealServer.Endpoint(d.address(), d.port()));
+            k.deleteDestination(d.service(), new RealServer.Endpoint(d.address(), d.port()));
         }
     }
 
@@ -245,18 +263,27 @@ public final class IpvsCtl {
             case EDIT:
                 return new IpvsOperation.UpdateService(c.svc.virtualServer());
             case DEL:
-                return new IpvsOperation.DeleteService(c.svc.key());
+                return new IpvsOperation.DeleteService(key(c.svc));
             case ADDDEST:
                 checkTunnelType(c);
-                return new IpvsOperation.AddDestination(c.svc.key(), c.dest.realServer());
+                return new IpvsOperation.AddDestination(key(c.svc), c.dest.realServer());
             case EDITDEST:
                 checkTunnelType(c);
-                return new IpvsOperation.UpdateDestination(c.svc.key(), c.dest.realServer());
+                return new IpvsOperation.UpdateDestination(key(c.svc), c.dest.realServer());
             case DELDEST:
-                return new IpvsOperation.DeleteDestination(c.svc.key(), c.dest.endpoint());
+                return new IpvsOperation.DeleteDestination(key(c.svc), c.dest.endpoint());
             default:
                 throw new IllegalStateException("not a table edit: " + c.kind);
         }
+    }
+
+    /** The service's key; consecutive restore lines usually name the same service, so the last one is reused. */
+    private ServiceKey key(ServiceSpec svc) {
+        if (lastKeySpec == null || !lastKeySpec.sameIdentity(svc)) {
+            lastKey = svc.key();
+            lastKeySpec = svc;
+        }
+        return lastKey;
     }
 
     /** The library's real servers are IPIP when tunnelled; GUE and GRE encapsulation cannot be expressed. */
@@ -273,13 +300,25 @@ public final class IpvsCtl {
     // ------------------------------------------------------------------ restore
 
     /**
-     * -R: reads ipvsadm command lines from stdin. Consecutive table edits go to the kernel as one batch;
-     * other commands (flush, zero, --set, listings) run in their place in between. A line that does not
+     * -R: reads ipvsadm command lines from stdin. Consecutive table edits go to the kernel in batches of
+     * {@link #BATCH_OPERATIONS}; other commands (flush, zero, --set, listings) run in their place in between. A line that does not
      * parse ends the restore with ipvsadm's message and status, after the lines before it were applied.
      * Returns 255 when the kernel refused any line (each refusal printed as ipvsadm prints it).
      */
     private int restore() {
-        RestoreReader reader = new RestoreReader(readAll(in));
+        RestoreReader reader = new RestoreReader(in);
+        // Lines are timed as a whole: a clock read per line would cost more than parsing it inside the
+        // kernel lab, where clock_gettime is a real system call.
+        long restoreStart = System.nanoTime();
+        long kernelBefore = timings.total("kernel");
+        try {
+            return restoreLines(reader);
+        } finally {
+            timings.add("parse", System.nanoTime() - restoreStart - (timings.total("kernel") - kernelBefore));
+        }
+    }
+
+    private int restoreLines(RestoreReader reader) {
         List<IpvsOperation> pending = new ArrayList<>();
         List<String> words;
         while ((words = reader.next()) != null) {
@@ -293,7 +332,6 @@ public final class IpvsCtl {
             }
             Command c;
             IpvsOperation op = null;
-            long start = System.nanoTime();
             try {
                 c = parse(argv);
                 if (c.isTableEdit()) {
@@ -303,9 +341,11 @@ public final class IpvsCtl {
                 applyBatch(pending);
                 throw e;
             }
-            timings.add("parse", System.nanoTime() - start);
             if (op != null) {
                 pending.add(op);
+                if (pending.size() == BATCH_OPERATIONS) {
+                    applyBatch(pending);
+                }
                 continue;
             }
             applyBatch(pending);
@@ -340,14 +380,6 @@ public final class IpvsCtl {
         ops.clear();
     }
 
-    private static String readAll(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw CtlExit.fail(1, "cannot read the rules from stdin: " + e.getMessage());
-        }
-    }
-
     // ------------------------------------------------------------------ listings
 
     private void listAll(int format) {
@@ -371,7 +403,7 @@ public final class IpvsCtl {
         try {
             Optional<ServiceEntry> entry = ipvs().service(key);
             if (entry.isEmpty()) {
-                throw CtlExit.fail(1, IpvsErrors.message(IpvsCommands.GET_SERVICE, io.ipvsproxier.netlink.Errno.ESRCH));
+                throw CtlExit.fail(1, IpvsErrors.message(IpvsCommands.GET_SERVICE, Errno.ESRCH));
             }
             state = new ServiceState(entry.get(), ipvs().destinations(key));
         } catch (NetlinkException e) {
@@ -410,12 +442,7 @@ public final class IpvsCtl {
 
     private void flushStdout() {
         long start = System.nanoTime();
-        if (stdout.length() > 0) {
-            byte[] bytes = stdout.toString().getBytes(StandardCharsets.ISO_8859_1);
-            out.write(bytes, 0, bytes.length);
-            stdout.setLength(0);
-        }
-        out.flush();
+        stdout.flush();
         timings.add("output", System.nanoTime() - start);
     }
 

@@ -28,11 +28,11 @@ final class Listing {
     /** ipvsadm formats names into a 60-byte buffer with snprintf. */
     private static final int NAME_BUFFER_CHARS = 59;
 
-    private final StringBuilder out;
+    private final AsciiOut out;
     private final int format;
     private final NameService names;
 
-    Listing(StringBuilder out, int format, NameService names) {
+    Listing(AsciiOut out, int format, NameService names) {
         this.out = out;
         this.format = format;
         this.names = names;
@@ -418,16 +418,10 @@ final class Listing {
     }
 
     private void padRight(String s, int width) {
-        out.append(s);
-        for (int i = s.length(); i < width; i++) {
-            out.append(' ');
-        }
+        out.append(s).spaces(width - s.length());
     }
 
     private void padLeft(String s, int width) {
-        for (int i = s.length(); i < width; i++) {
-            out.append(' ');
-        }
-        out.append(s);
+        out.spaces(width - s.length()).append(s);
     }
 }

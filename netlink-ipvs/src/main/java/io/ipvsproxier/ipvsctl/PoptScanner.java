@@ -1,7 +1,9 @@
 package io.ipvsproxier.ipvsctl;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Walks an argument vector the way libpopt 1.19's poptGetNextOpt does for ipvsadm's option table, so that
@@ -17,12 +19,40 @@ final class PoptScanner {
     /** One row of the option table: long name (or null), short name (or 0), argument kind and the value returned. */
     record Spec(String longName, char shortName, ArgKind arg, int val) {}
 
+    /**
+     * An option table indexed for lookups (a restore parses every line with it). Where two rows share a
+     * name, the first one wins, as in popt's findOption.
+     */
+    static final class Table {
+        private final Spec[] byShort = new Spec[128];
+        private final Map<String, Spec> byLong = new HashMap<>();
+
+        Table(List<Spec> specs) {
+            for (Spec s : specs) {
+                if (s.shortName() != 0 && s.shortName() < 128 && byShort[s.shortName()] == null) {
+                    byShort[s.shortName()] = s;
+                }
+                if (s.longName() != null) {
+                    byLong.putIfAbsent(s.longName(), s);
+                }
+            }
+        }
+
+        Spec byShort(char c) {
+            return c < 128 ? byShort[c] : null;
+        }
+
+        Spec byLong(String name) {
+            return byLong.get(name);
+        }
+    }
+
     static final int END = -1;
     static final int ERROR_NOARG = -10;
     static final int ERROR_BADOPT = -11;
     static final int ERROR_UNWANTEDARG = -12;
 
-    private final List<Spec> table;
+    private final Table table;
     private final String[] argv;
     private int next = 1;
     /** The rest of a short-option cluster still to be read, or null. */
@@ -31,7 +61,7 @@ final class PoptScanner {
     private final List<String> leftovers = new ArrayList<>();
     private String optArg;
 
-    PoptScanner(List<Spec> table, String[] argv) {
+    PoptScanner(Table table, String[] argv) {
         this.table = table;
         this.argv = argv;
     }
@@ -84,22 +114,19 @@ final class PoptScanner {
                     restLeftover = true;
                     continue;
                 }
-                boolean oneDash = !orig.startsWith("--");
-                String optString = orig.substring(oneDash ? 1 : 2);
-                int eq = optString.indexOf('=');
-                String name = eq < 0 ? optString : optString.substring(0, eq);
-                if (eq >= 0) {
-                    longArg = optString.substring(eq + 1);
-                }
-                // No option of ipvsadm's table may be written as a long name with one dash.
-                if (!oneDash) {
+                if (orig.charAt(1) == '-') {
+                    int eq = orig.indexOf('=', 2);
+                    String name = eq < 0 ? orig.substring(2) : orig.substring(2, eq);
+                    if (eq >= 0) {
+                        longArg = orig.substring(eq + 1);
+                    }
                     opt = findLong(name);
                     if (opt == null) {
                         return ERROR_BADOPT;
                     }
                 } else {
+                    // No option of ipvsadm's table may be written as a long name with one dash: a cluster.
                     nextCharArg = orig.substring(1);
-                    longArg = null;
                 }
             }
             if (nextCharArg != null) {
@@ -134,20 +161,10 @@ final class PoptScanner {
     }
 
     private Spec findLong(String name) {
-        for (Spec s : table) {
-            if (s.longName() != null && s.longName().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+        return table.byLong(name);
     }
 
     private Spec findShort(char c) {
-        for (Spec s : table) {
-            if (s.shortName() != 0 && s.shortName() == c) {
-                return s;
-            }
-        }
-        return null;
+        return c == 0 ? null : table.byShort(c);
     }
 }

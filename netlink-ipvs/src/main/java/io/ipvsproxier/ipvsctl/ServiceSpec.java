@@ -47,6 +47,11 @@ final class ServiceSpec {
         return c;
     }
 
+    /** True when {@code o} names the same virtual service (family, protocol, address, port, mark). */
+    boolean sameIdentity(ServiceSpec o) {
+        return af == o.af && protocol == o.protocol && port == o.port && fwmark == o.fwmark && Arrays.equals(addr, o.addr);
+    }
+
     /** True when no address, port or mark was given: {@code -Z} then zeroes every service. */
     boolean isUnset() {
         return fwmark == 0 && port == 0 && Arrays.equals(addr, new byte[16]);

@@ -26,6 +26,11 @@ final class Timings {
         }
     }
 
+    /** Nanoseconds spent in {@code phase} so far. */
+    long total(String phase) {
+        return nanos.getOrDefault(phase, 0L);
+    }
+
     void add(String phase, long elapsed) {
         nanos.merge(phase, elapsed, Long::sum);
     }

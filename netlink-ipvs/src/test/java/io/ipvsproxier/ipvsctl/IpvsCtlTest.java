@@ -118,6 +118,25 @@ class IpvsCtlTest {
     }
 
     @Test
+    void largeRestoresGoToTheKernelInSeveralBatchesInOrder() {
+        StringBuilder rules = new StringBuilder();
+        int services = 1000;
+        for (int i = 0; i < services; i++) {
+            String svc = "-t 10.2." + (i / 256) + "." + (i % 256) + ":80";
+            rules.append("-A ").append(svc).append(" -s rr\n");
+            for (int j = 0; j < 9; j++) {
+                rules.append("-a ").append(svc).append(" -r 10.3.").append(j).append('.').append(i % 256).append(":80 -m\n");
+            }
+        }
+        int before = ipvs.batches;
+        assertThat(run("-R", rules.toString())).isZero();
+        assertThat(ipvs.batches - before).isEqualTo((services * 10 + IpvsCtl.BATCH_OPERATIONS - 1) / IpvsCtl.BATCH_OPERATIONS);
+        assertThat(ipvs.services()).hasSize(services + 1);
+        assertThat(ipvs.dump()).allSatisfy(s -> assertThat(s.destinations()).hasSize(
+            s.service().key().address().getHostAddress().startsWith("10.2.") ? 9 : 1));
+    }
+
+    @Test
     void restoreAppliesTheLinesBeforeABadLineThenStopsWithIpvsadmsMessage() {
         String rules = "-A -t 10.0.0.2:80 -s rr\n-A -t 10.0.0.3:70000 -s rr\n-A -t 10.0.0.4:80 -s rr\n";
         assertThat(run("-R", rules)).isEqualTo(2);

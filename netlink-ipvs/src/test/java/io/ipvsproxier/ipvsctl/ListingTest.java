@@ -12,8 +12,10 @@ import io.ipvsproxier.ipvs.ServiceEntry;
 import io.ipvsproxier.ipvs.ServiceKey;
 import io.ipvsproxier.ipvs.ServiceState;
 import io.ipvsproxier.ipvs.VirtualServer;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,10 +51,22 @@ class ListingTest {
         return RealServer.masq(ip(addr), port, weight);
     }
 
+    /** Collects what a listing writes. */
+    private static final class Captured {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final AsciiOut out = new AsciiOut(bytes, 16); // a small buffer, so that draining is exercised too
+
+        @Override
+        public String toString() {
+            out.flush();
+            return bytes.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private static String list(int format, List<ServiceState> table) {
-        StringBuilder sb = new StringBuilder();
-        new Listing(sb, format, new FakeNames()).all(INFO, table);
-        return sb.toString();
+        Captured c = new Captured();
+        new Listing(c.out, format, new FakeNames()).all(INFO, table);
+        return c.toString();
     }
 
     @ParameterizedTest(name = "print_largenum({0}) = [{1}]")
@@ -61,18 +75,18 @@ class ListingTest {
         "99999999999|'   99999M'", "100000000000|'     100G'", "99999999999999|'   99999G'", "100000000000000|'     100T'",
         "-1|'18446744T'"})
     void largeNumbersGetSuffixes(long value, String expected) {
-        StringBuilder sb = new StringBuilder();
-        new Listing(sb, Format.NUMERIC, new FakeNames()).largeNum(value);
-        assertThat(sb.toString()).isEqualTo(expected);
+        Captured c = new Captured();
+        new Listing(c.out, Format.NUMERIC, new FakeNames()).largeNum(value);
+        assertThat(c.toString()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "print_largenum --exact ({0}) = [{1}]")
     @CsvSource(delimiter = '|', value = {"0|'        0'", "12345678|' 12345678'", "123456789|' 123456789'",
         "123456789012|' 123456789012'", "-1|' 18446744073709551615'"})
     void exactNumbersAreFullAndOneColumnApart(long value, String expected) {
-        StringBuilder sb = new StringBuilder();
-        new Listing(sb, Format.NUMERIC | Format.EXACT, new FakeNames()).largeNum(value);
-        assertThat(sb.toString()).isEqualTo(expected);
+        Captured c = new Captured();
+        new Listing(c.out, Format.NUMERIC | Format.EXACT, new FakeNames()).largeNum(value);
+        assertThat(c.toString()).isEqualTo(expected);
     }
 
     @Test
@@ -164,14 +178,14 @@ class ListingTest {
         names.hosts.put("10.1.1.1", "another-very-long-name.example.internal");
         names.services.put(80, "http");
         ServiceState s = service("TCP", "10.0.0.1", 80, "rr", masq("10.1.1.1", 80, 1));
-        StringBuilder sb = new StringBuilder();
-        new Listing(sb, Format.NONE, names).all(INFO, List.of(s));
-        assertThat(sb.toString()).endsWith(""
+        Captured named = new Captured();
+        new Listing(named.out, Format.NONE, names).all(INFO, List.of(s));
+        assertThat(named.toString()).endsWith(""
             + "TCP  a-very-long-host-name.exampl rr\n"
             + "  -> another-very-long-name.examp Masq    1      0          0         \n");
-        sb.setLength(0);
-        new Listing(sb, Format.RULE, names).all(INFO, List.of(s));
-        assertThat(sb.toString()).isEqualTo(""
+        Captured rules = new Captured();
+        new Listing(rules.out, Format.RULE, names).all(INFO, List.of(s));
+        assertThat(rules.toString()).isEqualTo(""
             + "-A -t a-very-long-host-name.example.internal:http -s rr\n"
             + "-a -t a-very-long-host-name.example.internal:http -r another-very-long-name.example.internal:http -m -w 1\n");
     }
@@ -193,23 +207,18 @@ class ListingTest {
         return ServiceKey.of(Protocol.ofNumber(Integer.parseInt(p[0])), ip(p[1]), Integer.parseInt(p[2]));
     }
 
+    /** The order in which a sorted listing shows the services of {@code keys} (as indexes into it). */
     private static List<Integer> order(ServiceKey... keys) {
         List<ServiceState> table = new ArrayList<>();
-        for (ServiceKey k : keys) {
-            table.add(state(VirtualServer.of(k, "rr"), IpvsStats.ZERO));
+        java.util.Map<String, Integer> indexOfLine = new java.util.HashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            ServiceState state = state(VirtualServer.of(keys[i], "rr"), IpvsStats.ZERO);
+            table.add(state);
+            indexOfLine.put(list(Format.NUMERIC | Format.RULE, List.of(state)), i);
         }
-        String out = list(Format.NUMERIC | Format.RULE, table);
         List<Integer> order = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            for (int i = 0; i < keys.length; i++) {
-                String name = line.substring(3, line.indexOf(" -s "));
-                StringBuilder expect = new StringBuilder();
-                new Listing(expect, Format.NUMERIC | Format.RULE, new FakeNames())
-                    .all(INFO, List.of(state(VirtualServer.of(keys[i], "rr"), IpvsStats.ZERO)));
-                if (expect.toString().startsWith("-A " + name + " -s ")) {
-                    order.add(i);
-                }
-            }
+        for (String line : list(Format.NUMERIC | Format.RULE, table).split("\n")) {
+            order.add(indexOfLine.get(line + "\n"));
         }
         return order;
     }

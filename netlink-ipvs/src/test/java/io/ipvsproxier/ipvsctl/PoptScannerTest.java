@@ -13,7 +13,7 @@ class PoptScannerTest {
         String[] argv = new String[args.length + 1];
         argv[0] = "ipvsadm";
         System.arraycopy(args, 0, argv, 1, args.length);
-        PoptScanner p = new PoptScanner(CommandParser.OPTIONS, argv);
+        PoptScanner p = new PoptScanner(new PoptScanner.Table(CommandParser.OPTIONS), argv);
         List<String> out = new ArrayList<>();
         int c;
         while ((c = p.nextOption()) >= 0) {

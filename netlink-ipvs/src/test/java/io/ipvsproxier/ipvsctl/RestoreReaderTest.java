@@ -2,6 +2,8 @@ package io.ipvsproxier.ipvsctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,5 +45,33 @@ class RestoreReaderTest {
         assertThat(lines("-C\n-Z  ")).containsExactly(List.of("-C"));
         assertThat(lines("")).isEmpty();
         assertThat(lines("ipvsadm")).isEmpty();
+    }
+
+    @Test
+    void wordsSplitAcrossReadsOfTheInputStayWhole() {
+        byte[] text = "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.1.1.1 -m\n".getBytes(StandardCharsets.ISO_8859_1);
+        InputStream trickle = new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() {
+                return pos < text.length ? text[pos++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos == text.length) {
+                    return -1;
+                }
+                int n = Math.min(3, Math.min(len, text.length - pos));
+                System.arraycopy(text, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        RestoreReader r = new RestoreReader(trickle);
+        assertThat(r.next()).containsExactly("-A", "-t", "10.0.0.1:80", "-s", "rr");
+        assertThat(r.next()).containsExactly("-a", "-t", "10.0.0.1:80", "-r", "10.1.1.1", "-m");
+        assertThat(r.next()).isNull();
     }
 }

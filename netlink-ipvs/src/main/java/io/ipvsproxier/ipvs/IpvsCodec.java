@@ -49,19 +49,19 @@ public final class IpvsCodec {
     /** IPVS_CMD_NEW_SERVICE with the full service; EEXIST counts as already done. */
     public IpvsRequest newService(VirtualServer server) {
         return new IpvsRequest(familyId, IpvsCommands.NEW_SERVICE, w -> fullService(w, server),
-            "add service " + server.key(), Errno.EEXIST, 0);
+            () -> "add service " + server.key(), Errno.EEXIST, 0);
     }
 
     /** IPVS_CMD_SET_SERVICE with the full service (scheduler, flags, persistence); ESRCH if missing. */
     public IpvsRequest setService(VirtualServer server) {
         return new IpvsRequest(familyId, IpvsCommands.SET_SERVICE, w -> fullService(w, server),
-            "update service " + server.key());
+            () -> "update service " + server.key());
     }
 
     /** IPVS_CMD_DEL_SERVICE (its destinations go with it); ESRCH counts as already done. */
     public IpvsRequest deleteService(ServiceKey key) {
         return new IpvsRequest(familyId, IpvsCommands.DEL_SERVICE, w -> serviceIdentity(w, key),
-            "delete service " + key, Errno.ESRCH, 0);
+            () -> "delete service " + key, Errno.ESRCH, 0);
     }
 
     /** IPVS_CMD_GET_SERVICE doit: one service by identity (send with ACK; ESRCH if missing). */
@@ -82,7 +82,7 @@ public final class IpvsCodec {
         return new IpvsRequest(familyId, IpvsCommands.NEW_DEST, w -> {
             serviceIdentity(w, service);
             fullDestination(w, server);
-        }, "add destination " + server.endpoint() + " to " + service, Errno.EEXIST, 0);
+        }, () -> "add destination " + server.endpoint() + " to " + service, Errno.EEXIST, 0);
     }
 
     /** IPVS_CMD_SET_DEST: weight, forwarding method and thresholds of an existing destination. */
@@ -90,7 +90,7 @@ public final class IpvsCodec {
         return new IpvsRequest(familyId, IpvsCommands.SET_DEST, w -> {
             serviceIdentity(w, service);
             fullDestination(w, server);
-        }, "update destination " + server.endpoint() + " of " + service);
+        }, () -> "update destination " + server.endpoint() + " of " + service);
     }
 
     /**
@@ -98,7 +98,6 @@ public final class IpvsCodec {
      * so no destination either) count as already done.
      */
     public IpvsRequest deleteDestination(ServiceKey service, InetAddress address, int port) {
-        RealServer.Endpoint endpoint = new RealServer.Endpoint(address, port);
         return new IpvsRequest(familyId, IpvsCommands.DEL_DEST, w -> {
             serviceIdentity(w, service);
             int nest = w.beginNest(CMD_ATTR_DEST);
@@ -106,7 +105,7 @@ public final class IpvsCodec {
             w.be16(DEST_ATTR_PORT, port);
             w.u16(DEST_ATTR_ADDR_FAMILY, ServiceKey.familyOf(address));
             w.endNest(nest);
-        }, "delete destination " + endpoint + " from " + service, Errno.ENOENT, Errno.ESRCH);
+        }, () -> "delete destination " + new RealServer.Endpoint(address, port) + " from " + service, Errno.ENOENT, Errno.ESRCH);
     }
 
     /**
@@ -115,7 +114,7 @@ public final class IpvsCodec {
      */
     public IpvsRequest getDestinations(ServiceKey service) {
         return new IpvsRequest(familyId, IpvsCommands.GET_DEST, w -> serviceIdentity(w, service),
-            "list destinations of " + service);
+            () -> "list destinations of " + service);
     }
 
     // ------------------------------------------------------------------ requests: global

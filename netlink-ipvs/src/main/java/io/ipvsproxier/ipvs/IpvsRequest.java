@@ -3,6 +3,7 @@ package io.ipvsproxier.ipvs;
 import io.ipvsproxier.netlink.NetlinkMessageWriter;
 import io.ipvsproxier.netlink.NetlinkRequest;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One IPVS generic netlink request, built by {@link IpvsCodec}: the family id, the IPVS command and
@@ -12,11 +13,12 @@ public final class IpvsRequest implements NetlinkRequest {
     private final int familyId;
     private final int command;
     private final Consumer<NetlinkMessageWriter> attributes;
-    private final String description;
+    // Built only when asked for (an error, a log line): a batch of 100,000 writes must not format 100,000 strings.
+    private final Supplier<String> description;
     private final int alreadyDoneErrno;
     private final int alreadyDoneErrno2;
 
-    IpvsRequest(int familyId, int command, Consumer<NetlinkMessageWriter> attributes, String description,
+    IpvsRequest(int familyId, int command, Consumer<NetlinkMessageWriter> attributes, Supplier<String> description,
                 int alreadyDoneErrno, int alreadyDoneErrno2) {
         this.familyId = familyId;
         this.command = command;
@@ -26,8 +28,12 @@ public final class IpvsRequest implements NetlinkRequest {
         this.alreadyDoneErrno2 = alreadyDoneErrno2;
     }
 
-    IpvsRequest(int familyId, int command, Consumer<NetlinkMessageWriter> attributes, String description) {
+    IpvsRequest(int familyId, int command, Consumer<NetlinkMessageWriter> attributes, Supplier<String> description) {
         this(familyId, command, attributes, description, 0, 0);
+    }
+
+    IpvsRequest(int familyId, int command, Consumer<NetlinkMessageWriter> attributes, String description) {
+        this(familyId, command, attributes, () -> description, 0, 0);
     }
 
     /** The IPVS command ({@link IpvsCommands}), e.g. for {@link IpvsErrors#message(int, int)}. */
@@ -53,11 +59,11 @@ public final class IpvsRequest implements NetlinkRequest {
 
     @Override
     public String describe() {
-        return description;
+        return description.get();
     }
 
     @Override
     public String toString() {
-        return description;
+        return describe();
     }
 }

@@ -105,15 +105,20 @@ final class CText {
      * 32-bit number with the first byte most significant, or null.
      */
     static Integer inetAton(String s) {
-        final long[] max = {0xffffffffL, 0xffffffL, 0xffffL, 0xffL};
-        int[] parts = new int[3];
+        long a = inetAtonBits(s);
+        return a < 0 ? null : (int) a;
+    }
+
+    /** Like {@link #inetAton}, without boxing (a restore parses two addresses a line): the address, or -1. */
+    static long inetAtonBits(String s) {
+        long word = 0; // the parts before the last one, each in its byte
         int nparts = 0;
         int i = 0;
         long val;
         char c = charAt(s, i);
         while (true) {
             if (!isDigit(c)) {
-                return null;
+                return -1;
             }
             // strtoul(cp, &end, 0)
             int base = 10;
@@ -143,15 +148,16 @@ final class CText {
                 j++;
             }
             if (big) {
-                return null;
+                return -1;
             }
             i = j;
             c = charAt(s, i);
             if (c == '.') {
                 if (nparts > 2 || val > 0xff) {
-                    return null;
+                    return -1;
                 }
-                parts[nparts++] = (int) val;
+                word |= val << (24 - 8 * nparts);
+                nparts++;
                 i++;
                 c = charAt(s, i);
             } else {
@@ -159,16 +165,13 @@ final class CText {
             }
         }
         if (c != '\0' && !(isAscii(c) && isSpace(c))) {
-            return null;
+            return -1;
         }
-        if (val > max[nparts]) {
-            return null;
+        // the last part fills the bytes the others left: 32, 24, 16 or 8 bits
+        if (val > (0xffffffffL >>> (8 * nparts))) {
+            return -1;
         }
-        long word = 0;
-        for (int p = 0; p < nparts; p++) {
-            word |= ((long) parts[p]) << (24 - 8 * p);
-        }
-        return (int) (word | val);
+        return word | val;
     }
 
     /** inet_pton(AF_INET, ...): exactly four decimal parts 0-255 without leading zeros. */

@@ -630,13 +630,13 @@ final class CommandParser {
             } else {
                 portText = null;
             }
-            Integer v4 = CText.inetAton(host);
+            long v4 = CText.inetAtonBits(host);
             byte[] a = new byte[16];
-            if (v4 != null) {
+            if (v4 >= 0) {
                 a[0] = (byte) (v4 >>> 24);
                 a[1] = (byte) (v4 >>> 16);
                 a[2] = (byte) (v4 >>> 8);
-                a[3] = (byte) (int) v4;
+                a[3] = (byte) v4;
             } else {
                 byte[] resolved = host.isEmpty() ? null : names.ipv4Address(host);
                 if (resolved == null) {

@@ -58,7 +58,8 @@ final class PoptScanner {
     /** The rest of a short-option cluster still to be read, or null. */
     private String nextCharArg;
     private boolean restLeftover;
-    private final List<String> leftovers = new ArrayList<>();
+    /** The non-option words, in order; made on the first one (most command lines have none). */
+    private List<String> leftovers;
     private String optArg;
 
     PoptScanner(Table table, String[] argv) {
@@ -78,7 +79,7 @@ final class PoptScanner {
 
     /** The next non-option word, in order, or null (poptGetArg). */
     String nextLeftover() {
-        return leftovers.isEmpty() ? null : leftovers.remove(0);
+        return leftovers == null || leftovers.isEmpty() ? null : leftovers.remove(0);
     }
 
     /** popt's poptStrerror texts for the errors this scanner returns. */
@@ -107,6 +108,9 @@ final class PoptScanner {
             if (nextCharArg == null) {
                 String orig = argv[next++];
                 if (restLeftover || !orig.startsWith("-") || orig.equals("-")) {
+                    if (leftovers == null) {
+                        leftovers = new ArrayList<>();
+                    }
                     leftovers.add(orig);
                     continue;
                 }
@@ -121,6 +125,12 @@ final class PoptScanner {
                         longArg = orig.substring(eq + 1);
                     }
                     opt = findLong(name);
+                    if (opt == null) {
+                        return ERROR_BADOPT;
+                    }
+                } else if (orig.length() == 2) {
+                    // a lone short option, the usual case: what the cluster below does, without the substring
+                    opt = findShort(orig.charAt(1));
                     if (opt == null) {
                         return ERROR_BADOPT;
                     }

@@ -23,6 +23,11 @@ final class RestoreReader {
     private int limit;
     private boolean eof;
     private byte[] word = new byte[64];
+    /**
+     * The words of the previous line by position: consecutive lines of a rule file mostly repeat them (the
+     * options, the service address), and reusing the String saves most of the garbage a line makes.
+     */
+    private final String[] previous = new String[16];
 
     RestoreReader(InputStream in) {
         this.in = in;
@@ -68,7 +73,7 @@ final class RestoreReader {
                 pos++;
             }
             if (!isIpvsadm(length)) {
-                tokens.add(new String(word, 0, length, StandardCharsets.ISO_8859_1));
+                tokens.add(wordAt(tokens.size(), length));
             }
             if (b >= 0) {
                 pos++; // the separator that ended the word
@@ -77,6 +82,32 @@ final class RestoreReader {
                 }
             }
         }
+    }
+
+    /** The word just read, as the String the previous line had at {@code index} when that is the same text. */
+    private String wordAt(int index, int length) {
+        if (index < previous.length) {
+            String p = previous[index];
+            if (p != null && sameText(p, length)) {
+                return p;
+            }
+            String w = new String(word, 0, length, StandardCharsets.ISO_8859_1);
+            previous[index] = w;
+            return w;
+        }
+        return new String(word, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private boolean sameText(String s, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != (word[i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isIpvsadm(int length) {

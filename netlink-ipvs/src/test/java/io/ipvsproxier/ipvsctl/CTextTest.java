@@ -20,6 +20,7 @@ class CTextTest {
     void inetAtonAcceptsWhatGlibcAccepts(String text, String expected) {
         Integer v = CText.inetAton(text);
         assertThat(v == null ? "null" : String.format("0x%08x", v)).isEqualTo(expected);
+        assertThat(CText.inetAtonBits(text)).isEqualTo(v == null ? -1 : Integer.toUnsignedLong(v));
     }
 
     @ParameterizedTest(name = "inet_pton6({0}) = {1}")

@@ -29,6 +29,17 @@ class RestoreReaderTest {
     }
 
     @Test
+    void wordsRepeatedFromThePreviousLineAreReadAsWrittenAndOnlyThere() {
+        // same length, different text, at the places a reused word could wrongly be taken from the line before
+        assertThat(lines("-a -t 10.0.0.1:80 -r 10.1.1.1 -w 1\n-a -t 10.0.0.2:80 -r 10.1.1.1 -w 2\n"
+            + "-e -t 10.0.0.2:80 -r 10.1.1.1 -w 2\n-t -e 10.0.0.2:80\n\n-e\n"))
+            .containsExactly(List.of("-a", "-t", "10.0.0.1:80", "-r", "10.1.1.1", "-w", "1"),
+                List.of("-a", "-t", "10.0.0.2:80", "-r", "10.1.1.1", "-w", "2"),
+                List.of("-e", "-t", "10.0.0.2:80", "-r", "10.1.1.1", "-w", "2"),
+                List.of("-t", "-e", "10.0.0.2:80"), List.of(), List.of("-e"));
+    }
+
+    @Test
     void theWordIpvsadmIsDroppedAndBlankLinesAreEmpty() {
         assertThat(lines("ipvsadm -C\n\n   \n-Z ipvsadm\n"))
             .containsExactly(List.of("-C"), List.of(), List.of(), List.of("-Z"));

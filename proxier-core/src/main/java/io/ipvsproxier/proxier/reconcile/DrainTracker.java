@@ -53,7 +53,8 @@ final class DrainTracker {
      * list; new ones start draining at {@code now}.
      */
     void refresh(ServiceKey key, KernelService kernel, PlannedVirtualServer wanted, Instant now) {
-        if (kernel == null || wanted == null || !drains(key.protocol())) {
+        if (kernel == null || wanted == null || !drains(key.protocol()) || !anyAtWeightZero(kernel)) {
+            // Only a real server at weight 0 can be draining; a full sync asks this of every virtual server.
             forget(key);
             return;
         }
@@ -86,6 +87,15 @@ final class DrainTracker {
     void clear() {
         since.clear();
         countsReadAt.clear();
+    }
+
+    private static boolean anyAtWeightZero(KernelService kernel) {
+        for (DestinationEntry d : kernel.destinations()) {
+            if (d.server().weight() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void countsRead(ServiceKey key, Instant now) {

@@ -63,6 +63,9 @@ public final class Reconciler {
     private final DrainTracker drains;
     private final DesiredState desired = new DesiredState();
     private final Map<ServiceRef, List<String>> lastFailures = new HashMap<>();
+    /** Real servers per owned virtual server in the kernel, and their sum: the report's counts. */
+    private final Map<ServiceKey, Integer> ownedRealServers = new HashMap<>();
+    private int ownedRealServerTotal;
     /** Null until a full sync has read the kernel. */
     private KernelState kernel;
     private Set<InetAddress> nodeAddresses = Set.of();
@@ -95,6 +98,7 @@ public final class Reconciler {
         Instant now = clock.instant();
         ReportBuilder r = new ReportBuilder(SyncKind.FULL, now, all.size());
         applyTimeoutsOnce(r);
+        r.phase("timeouts");
         desired.clear();
         for (Map.Entry<ServiceRef, ServicePlan> e : all.entrySet()) {
             desired.put(e.getKey(), e.getValue());
@@ -106,6 +110,7 @@ public final class Reconciler {
             r.error("dummy link " + config.dummyLinkName() + ": " + e.getMessage());
         }
         readNodeAddresses(r);
+        r.phase("link");
         List<ServiceState> dump;
         try {
             dump = ipvs.dump();
@@ -115,7 +120,9 @@ public final class Reconciler {
             return finish(r);
         }
         kernel = KernelState.of(dump);
+        r.phase("dump");
         r.addressesBound += binder.bindMissing(desired.boundAddresses(), addressFailures(r));
+        r.phase("bind");
 
         Set<ServiceKey> keys = new TreeSet<>(desired.keys());
         keys.addAll(kernel.keys());
@@ -123,7 +130,9 @@ public final class Reconciler {
         for (ServiceKey key : keys) {
             diffOne(key, desired, kernel, binder.bound(), nodeAddresses, Map.of(), true, now, writes);
         }
+        r.phase("diff");
         apply(writes.inOrder(), r);
+        r.phase("write");
         for (ServiceKey key : drains.keys()) {
             if (!keys.contains(key)) {
                 drains.forget(key);
@@ -133,7 +142,9 @@ public final class Reconciler {
             drains.refresh(key, kernel.get(key), desired.wanted(key), now);
             drains.countsRead(key, now);
         }
+        r.phase("drains");
         r.addressesUnbound += binder.unbindAllBut(addressesToKeep(), addressFailures(r));
+        r.phase("unbind");
         lastFailures.clear();
         return finish(r);
     }
@@ -189,7 +200,7 @@ public final class Reconciler {
         for (ServiceRef ref : changed.keySet()) {
             lastFailures.remove(ref);
         }
-        return finish(r);
+        return finish(r, keys);
     }
 
     /**
@@ -215,7 +226,7 @@ public final class Reconciler {
         }
         apply(writes.inOrder(), r);
         refreshDrains(keys, fresh, now);
-        return finish(r);
+        return finish(r, keys);
     }
 
     /**
@@ -512,19 +523,43 @@ public final class Reconciler {
         };
     }
 
+    private void recount(ServiceKey key) {
+        Integer before = ownedRealServers.remove(key);
+        if (before != null) {
+            ownedRealServerTotal -= before;
+        }
+        KernelService ks = kernel == null ? null : kernel.get(key);
+        if (ks != null && (desired.wanted(key) != null || ownership.owns(key, binder.bound(), nodeAddresses))) {
+            ownedRealServers.put(key, ks.destinationCount());
+            ownedRealServerTotal += ks.destinationCount();
+        }
+    }
+
     private SyncReport finish(ReportBuilder r) {
+        return finish(r, null);
+    }
+
+    /**
+     * Builds and logs the report. The counts of owned virtual and real servers are recounted for {@code touched}
+     * only (null = all): an incremental sync must cost in proportion to its changes, not to the table.
+     */
+    private SyncReport finish(ReportBuilder r, Collection<ServiceKey> touched) {
         Instant end = clock.instant();
-        int virtualServers = 0;
-        int realServers = 0;
-        if (kernel != null) {
-            for (KernelService ks : kernel.services()) {
-                ServiceKey key = ks.server().key();
-                if (desired.wanted(key) != null || ownership.owns(key, binder.bound(), nodeAddresses)) {
-                    virtualServers++;
-                    realServers += ks.destinationCount();
+        if (touched == null) {
+            ownedRealServers.clear();
+            ownedRealServerTotal = 0;
+            if (kernel != null) {
+                for (KernelService ks : kernel.services()) {
+                    recount(ks.server().key());
                 }
             }
+        } else {
+            for (ServiceKey key : touched) {
+                recount(key);
+            }
         }
+        int virtualServers = ownedRealServers.size();
+        int realServers = ownedRealServerTotal;
         SyncReport report = r.build(end, virtualServers, realServers, drains.count(), binder.bound().size(),
                 drains.nextCheck(end, config.drainCheckInterval()));
         for (SyncFailure f : report.failures()) {
@@ -533,14 +568,14 @@ public final class Reconciler {
             }
         }
         if (!report.failures().isEmpty()) {
-            log.warn("{}; first failure: {}", report.summary(), report.failures().get(0));
+            log.warn("{}{}; first failure: {}", report.summary(), r.phases(), report.failures().get(0));
             for (SyncFailure f : report.failures()) {
                 log.debug("sync failure: {}", f);
             }
         } else if (report.kind() == SyncKind.FULL || report.kind() == SyncKind.CLEANUP) {
-            log.info("{}", report.summary());
+            log.info("{}{}", report.summary(), r.phases());
         } else {
-            log.debug("{}", report.summary());
+            log.debug("{}{}", report.summary(), r.phases());
         }
         return report;
     }

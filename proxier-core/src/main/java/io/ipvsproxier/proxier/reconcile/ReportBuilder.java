@@ -24,10 +24,26 @@ final class ReportBuilder {
     int addressesBound;
     int addressesUnbound;
 
+    // Wall-clock phase times, for the log line only: they explain a slow sync, tests do not see them.
+    private final StringBuilder phases = new StringBuilder();
+    private long phaseStartNanos = System.nanoTime();
+
     ReportBuilder(SyncKind kind, Instant startedAt, int servicesSynced) {
         this.kind = kind;
         this.startedAt = startedAt;
         this.servicesSynced = servicesSynced;
+    }
+
+    /** Ends the phase that began at the previous call (or at construction) and names it. */
+    void phase(String name) {
+        long now = System.nanoTime();
+        phases.append(phases.isEmpty() ? "" : ", ").append(name).append(' ').append((now - phaseStartNanos) / 1_000_000).append(" ms");
+        phaseStartNanos = now;
+    }
+
+    /** {@code " [read 3 ms, write 40 ms]"}, or empty when no phase was marked. */
+    String phases() {
+        return phases.isEmpty() ? "" : " [" + phases + "]";
     }
 
     SyncKind kind() {

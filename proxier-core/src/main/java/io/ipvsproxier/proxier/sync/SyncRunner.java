@@ -129,7 +129,9 @@ public final class SyncRunner {
         fullSyncRequested = false;
         SyncReport report;
         try {
+            long planStart = System.nanoTime();
             Map<ServiceRef, ServicePlan> all = plans.planAll();
+            log.debug("planned {} services in {} ms", all.size(), (System.nanoTime() - planStart) / 1_000_000);
             report = reconciler.fullSync(all);
         } catch (RuntimeException e) {
             changes.requeue(new PendingChanges(covered.serviceChanges(), covered.endpointChanges(), false,

@@ -60,6 +60,9 @@ public final class AdminServer implements AutoCloseable {
 
     public static final String DEFAULT_SOCKET_PATH = "/run/ipvs-proxier/admin.sock";
     public static final int MAX_REQUEST_BYTES = 4096;
+    /** How long, and how much, a refused client's unread input is drained before its connection is closed. */
+    private static final Duration DISCARD_TIME = Duration.ofMillis(200);
+    private static final long DISCARD_LIMIT_BYTES = 4L << 20;
     /** sun_path holds 108 bytes with its terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
@@ -236,6 +239,9 @@ public final class AdminServer implements AutoCloseable {
             String reply = answer(client);
             if (reply != null) {
                 write(client, reply);
+                if (reply.startsWith("ERR ")) {
+                    discardUnread(client);
+                }
             }
         } catch (IOException | RuntimeException e) {
             log.debug("admin connection ended: {}", e.toString());
@@ -372,6 +378,29 @@ public final class AdminServer implements AutoCloseable {
                 // SO_SNDTIMEO ran out: the client is not reading
                 throw new IOException("client stopped reading its reply");
             }
+        }
+    }
+
+    /**
+     * Reads and drops what a refused client is still sending (the rest of an oversized request), for a short while:
+     * closing a Unix socket with unread input resets the connection, and the client would lose the error reply.
+     */
+    private static void discardUnread(UnixSocketChannel client) throws IOException {
+        long deadline = System.nanoTime() + DISCARD_TIME.toNanos();
+        ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+        long total = 0;
+        while (total < DISCARD_LIMIT_BYTES) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            client.setOption(UnixSocketOptions.SO_RCVTIMEO, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            sink.clear();
+            int n = client.read(sink);
+            if (n < 0) {
+                return;
+            }
+            total += n;
         }
     }
 

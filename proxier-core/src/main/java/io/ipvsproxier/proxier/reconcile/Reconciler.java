@@ -132,7 +132,7 @@ public final class Reconciler {
         }
         r.phase("diff");
         apply(writes.inOrder(), r);
-        r.phase("write");
+        r.phase("cache");
         for (ServiceKey key : drains.keys()) {
             if (!keys.contains(key)) {
                 drains.forget(key);
@@ -404,6 +404,7 @@ public final class Reconciler {
             return;
         }
         r.sent(ops, result.sends());
+        r.phase("write");
         int unknown = 0;
         for (int i = 0; i < planned.size(); i++) {
             PlannedOperation p = planned.get(i);

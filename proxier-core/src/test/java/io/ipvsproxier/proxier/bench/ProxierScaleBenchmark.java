@@ -148,6 +148,7 @@ public final class ProxierScaleBenchmark {
                     "--ipvs-sync-period", "1h");
                 long sends0 = ipvs.counter().sends();
                 ObservedIpvs observed = new ObservedIpvs(ipvs);
+                StackSampler sampler = Boolean.getBoolean("bench.profile") ? StackSampler.start() : null;
                 long start = System.nanoTime();
                 Proxier proxier = new Proxier(config, client, observed, statsIpvs, interfaces, Clock.systemUTC());
                 try {
@@ -160,6 +161,10 @@ public final class ProxierScaleBenchmark {
                     // What the kernel acknowledged must be what it holds: checked with a socket of its own, untimed.
                     awaitCount(witness, n, Duration.ofSeconds(60));
                     awaitAllDestinations(witness, n, Duration.ofSeconds(60));
+                    System.out.println("CPU by thread until then: " + threadCpu());
+                    if (sampler != null) {
+                        System.out.println(sampler.stopAndReport(25));
+                    }
                     System.out.printf("cold: kernel acknowledged %d virtual servers x %d real servers %.2f s after proxier "
                         + "start (%.2f s after the informers had listed); %d netlink sends; checked with a dump%n",
                         n, ENDPOINTS, cold, cold - listed, coldSends);
@@ -421,6 +426,22 @@ public final class ProxierScaleBenchmark {
         } finally {
             sh("ip netns exec " + ns + " ipvsadm -C; ip netns del " + ns);
         }
+    }
+
+    /** The threads of this JVM that used the most CPU so far, e.g. {@code ipvs-sync 3.2 s, main 1.1 s}. */
+    private static String threadCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null) {
+                long cpu = threads.getThreadCpuTime(t.getThreadId());
+                // pools of alike threads are summed under their name without the number
+                byName.merge(t.getThreadName().replaceAll("-\\d+$", "-*"), Math.max(0, cpu), Long::sum);
+            }
+        }
+        return byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+            .map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue() / 1e9))
+            .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static double percentile(double[] sorted, int p) {

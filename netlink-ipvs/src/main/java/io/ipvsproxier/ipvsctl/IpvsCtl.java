@@ -5,6 +5,7 @@ import io.ipvsproxier.ipvs.IpvsClient;
 import io.ipvsproxier.ipvs.IpvsCommands;
 import io.ipvsproxier.ipvs.IpvsErrors;
 import io.ipvsproxier.ipvs.IpvsException;
+import io.ipvsproxier.ipvs.IpvsCodec;
 import io.ipvsproxier.ipvs.IpvsInfo;
 import io.ipvsproxier.ipvs.IpvsOperation;
 import io.ipvsproxier.ipvs.IpvsTimeouts;
@@ -202,7 +203,7 @@ public final class IpvsCtl {
                     break;
                 default: {
                     IpvsOperation op = operation(c);
-                    command = commandOf(op);
+                    command = IpvsCodec.commandOf(op);
                     timings.time("kernel", () -> apply(op));
                     break;
                 }
@@ -234,25 +235,6 @@ public final class IpvsCtl {
             IpvsOperation.DeleteDestination d = (IpvsOperation.DeleteDestination) op;
             k.deleteDestination(d.service(), new RealServer.Endpoint(d.address(), d.port()));
         }
-    }
-
-    private static int commandOf(IpvsOperation op) {
-        if (op instanceof IpvsOperation.AddService) {
-            return IpvsCommands.NEW_SERVICE;
-        }
-        if (op instanceof IpvsOperation.UpdateService) {
-            return IpvsCommands.SET_SERVICE;
-        }
-        if (op instanceof IpvsOperation.DeleteService) {
-            return IpvsCommands.DEL_SERVICE;
-        }
-        if (op instanceof IpvsOperation.AddDestination) {
-            return IpvsCommands.NEW_DEST;
-        }
-        if (op instanceof IpvsOperation.UpdateDestination) {
-            return IpvsCommands.SET_DEST;
-        }
-        return IpvsCommands.DEL_DEST;
     }
 
     /** The table edit a command line asks for. */

@@ -217,15 +217,7 @@ public final class InMemoryInterfaces implements Interfaces {
         synchronized (this) {
             syncs++;
             LinkState state = require(linkName);
-            Set<InetAddress> valid = new LinkedHashSet<>();
-            for (InetAddress address : wanted) {
-                String problem = InterfaceInput.addressProblem(address);
-                if (problem == null) {
-                    valid.add(address);
-                } else if (address != null) {
-                    failed.put(address, problem);
-                }
-            }
+            Set<InetAddress> valid = InterfaceInput.usableAddresses(wanted, failed);
             for (InetAddress address : valid) {
                 if (state.addresses.containsKey(address)) {
                     continue;

@@ -5,6 +5,9 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.Map;
+import java.util.LinkedHashSet;
 
 /**
  * Checks link names and addresses before they reach the kernel, so a bad value gets an error that names
@@ -38,6 +41,23 @@ final class InterfaceInput {
             }
         }
         return name;
+    }
+
+    /**
+     * The addresses of {@code wanted} that can be bound, in order; the others go to {@code refused} with the reason
+     * ({@link #addressProblem}). Null entries are dropped without an entry: there is no address to name.
+     */
+    static Set<InetAddress> usableAddresses(Set<InetAddress> wanted, Map<InetAddress, String> refused) {
+        Set<InetAddress> usable = new LinkedHashSet<>();
+        for (InetAddress address : wanted) {
+            String problem = addressProblem(address);
+            if (problem == null) {
+                usable.add(address);
+            } else if (address != null) {
+                refused.put(address, problem);
+            }
+        }
+        return usable;
     }
 
     /**

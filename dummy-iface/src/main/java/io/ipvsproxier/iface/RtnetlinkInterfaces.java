@@ -196,16 +196,9 @@ public final class RtnetlinkInterfaces implements Interfaces {
     @Override
     public AddressSyncResult syncAddresses(String linkName, Set<InetAddress> wanted) {
         Map<InetAddress, String> failed = new LinkedHashMap<>();
-        Set<InetAddress> valid = new LinkedHashSet<>();
-        for (InetAddress address : wanted) {
-            String problem = InterfaceInput.addressProblem(address);
-            if (problem == null) {
-                valid.add(address);
-            } else if (address != null) {
-                failed.put(address, problem);
-            } else {
-                log.warn("sync of {} ignored a null address", linkName);
-            }
+        Set<InetAddress> valid = InterfaceInput.usableAddresses(wanted, failed);
+        if (valid.size() + failed.size() < wanted.size()) {
+            log.warn("sync of {} ignored a null address", linkName);
         }
         Link link = requireLink(linkName);
         Map<InetAddress, Integer> current = currentAddresses(link);

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Per virtual server traffic from the kernel's IPVS counters, exported at scrape time: connections,
  * packets and bytes in and out as counters, and the kernel estimator's per-second rates as gauges, labelled
- * {@code namespace, service, port_name, protocol, vip, port}.
+ * {@code namespace, service, port_name, protocol, vip, port}. The kernel folds its per-CPU counters into the
+ * totals it reports on its estimator's tick, every 2 seconds, so the counters move in steps of up to 2 s.
  *
  * <p>Each scrape reads the whole table with <em>one</em> dump (the supplier, typically
  * {@code ipvs::services} on an IPVS client of its own, so that scrapes never share a socket with the sync

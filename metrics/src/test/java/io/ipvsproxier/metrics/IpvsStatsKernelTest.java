@@ -44,6 +44,8 @@ class IpvsStatsKernelTest {
     private static final String VIP = "10.96.77.10";
     private static final String POD_IP = "10.250.77.2";
     private static final int REQUESTS = 20;
+    /** How often the kernel folds its per-CPU IPVS counters into the totals it reports (ip_vs_est.c). */
+    private static final Duration ESTIMATOR_TICK = Duration.ofSeconds(2);
 
     private final List<Process> servers = new ArrayList<>();
     private IpvsClient ipvs;
@@ -157,6 +159,22 @@ class IpvsStatsKernelTest {
         throw new AssertionError("no TCP " + VIP + ":80 line in:\n" + r.output());
     }
 
+    /** ipvsadm's figures once they count every request and no longer change across an estimator tick. */
+    private long[] settledIpvsadmStats() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long[] before = ipvsadmStats();
+        while (true) {
+            Thread.sleep(ESTIMATOR_TICK.toMillis() + 500);
+            long[] again = ipvsadmStats();
+            if (again[0] == REQUESTS && java.util.Arrays.equals(before, again)) {
+                return again;
+            }
+            assertThat(System.nanoTime()).as("ipvsadm counters settle at %d connections, last %s",
+                REQUESTS, java.util.Arrays.toString(again)).isLessThan(deadline);
+            before = again;
+        }
+    }
+
     @Test
     void scrapedCountersMatchIpvsadmAfterRealRequests() throws Exception {
         for (int i = 0; i < REQUESTS; i++) {
@@ -170,16 +188,9 @@ class IpvsStatsKernelTest {
                 Duration.ZERO, java.time.Clock.systemUTC());
             metrics.register(collector);
 
-            // the last FIN/ACKs may still be on their way: wait until ipvsadm reads the same twice
-            long[] before = ipvsadmStats();
-            for (int tries = 0; tries < 50; tries++) {
-                Thread.sleep(200);
-                long[] again = ipvsadmStats();
-                if (java.util.Arrays.equals(before, again)) {
-                    break;
-                }
-                before = again;
-            }
+            // The kernel sums its per-CPU counters into what it reports only on its estimator's tick, every
+            // 2 s: wait until all connections are counted and two reads a full tick apart agree.
+            long[] before = settledIpvsadmStats();
             String scrape = metrics.scrape();
             long[] after = ipvsadmStats();
             assertThat(after).as("traffic settled").containsExactly(before);

@@ -82,7 +82,7 @@ public final class LabApiServer implements Callable<Integer>, AutoCloseable {
         if (!logRequests) {
             REQUEST_LOG.setLevel(java.util.logging.Level.WARNING);
         }
-        dispatcher = new KubernetesCrudDispatcher();
+        dispatcher = new ResumingWatchDispatcher();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getByName(address), port);
         if (manifests != null) {

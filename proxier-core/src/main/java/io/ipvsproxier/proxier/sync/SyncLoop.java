@@ -43,7 +43,6 @@ public final class SyncLoop implements AutoCloseable {
     /** Starts listening for changes. Nothing syncs before {@link #markInitialSynced()}. */
     public void start() {
         changes.onChange(this::wake);
-        wake();
     }
 
     /** The informer caches are filled: the first (full) sync runs now. */
@@ -58,7 +57,9 @@ public final class SyncLoop implements AutoCloseable {
     }
 
     private void wake() {
-        if (wakePending.compareAndSet(false, true)) {
+        // Before the informers have listed there is nothing to run: the initial list's tens of thousands of
+        // notifications must not each wake the sync thread for nothing.
+        if (runner.initialSynced() && wakePending.compareAndSet(false, true)) {
             try {
                 executor.execute(this::runAndReschedule);
             } catch (RejectedExecutionException closed) {

@@ -9,6 +9,21 @@ import java.util.Objects;
  * is null when none is set.
  */
 public record VirtualServer(ServiceKey key, String scheduler, int flags, int timeout, int netmask, String persistenceEngine) {
+    // Written out: the record's generated equals/hashCode run through method-handle chains that the C1-only JIT
+    // does not inline, and these keys are hashed and compared millions of times in a full sync of 10,000 Services.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof VirtualServer v && flags == v.flags && timeout == v.timeout && netmask == v.netmask
+            && Objects.equals(key, v.key) && Objects.equals(scheduler, v.scheduler)
+            && Objects.equals(persistenceEngine, v.persistenceEngine);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((Objects.hashCode(key) * 31 + Objects.hashCode(scheduler)) * 31 + flags) * 31 + timeout * 17
+            + netmask + Objects.hashCode(persistenceEngine);
+    }
+
     public static final String DEFAULT_SCHEDULER = "wlc";
 
     public VirtualServer {

@@ -1,7 +1,21 @@
 package io.ipvsproxier.proxier.plan;
 
+import java.util.Objects;
+
 /** A Service by namespace and name; {@code toString()} is the informer store key {@code namespace/name}. */
 public record ServiceRef(String namespace, String name) implements Comparable<ServiceRef> {
+    // Written out: the record's generated equals/hashCode run through method-handle chains that the C1-only JIT
+    // does not inline, and Service references are hashed and compared for every Service of every sync.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ServiceRef r && Objects.equals(name, r.name)
+            && Objects.equals(namespace, r.namespace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(namespace) * 31 + Objects.hashCode(name);
+    }
 
     /** Parses {@code namespace/name}. */
     public static ServiceRef parse(String key) {

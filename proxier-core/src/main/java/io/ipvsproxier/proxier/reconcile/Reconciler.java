@@ -95,8 +95,16 @@ public final class Reconciler {
      * missing from {@code all} are gone: their virtual servers are deleted.
      */
     public synchronized SyncReport fullSync(Map<ServiceRef, ServicePlan> all) {
+        return fullSync(all, -1);
+    }
+
+    /** {@link #fullSync(Map)}, whose log line also gives the time it took to plan {@code all} (when not negative). */
+    public synchronized SyncReport fullSync(Map<ServiceRef, ServicePlan> all, long planNanos) {
         Instant now = clock.instant();
         ReportBuilder r = new ReportBuilder(SyncKind.FULL, now, all.size());
+        if (planNanos >= 0) {
+            r.earlierPhase("plan", planNanos);
+        }
         applyTimeoutsOnce(r);
         r.phase("timeouts");
         desired.clear();

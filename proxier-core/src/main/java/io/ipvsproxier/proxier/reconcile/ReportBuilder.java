@@ -41,6 +41,11 @@ final class ReportBuilder {
         phaseStartNanos = now;
     }
 
+    /** Names a phase that ran before this sync's own, such as planning, and took {@code nanos}. */
+    void earlierPhase(String name, long nanos) {
+        phases.append(phases.isEmpty() ? "" : ", ").append(name).append(' ').append(nanos / 1_000_000).append(" ms");
+    }
+
     /** {@code " [read 3 ms, write 40 ms]"}, or empty when no phase was marked. */
     String phases() {
         return phases.isEmpty() ? "" : " [" + phases + "]";

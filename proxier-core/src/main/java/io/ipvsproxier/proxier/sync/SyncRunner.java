@@ -131,8 +131,7 @@ public final class SyncRunner {
         try {
             long planStart = System.nanoTime();
             Map<ServiceRef, ServicePlan> all = plans.planAll();
-            log.debug("planned {} services in {} ms", all.size(), (System.nanoTime() - planStart) / 1_000_000);
-            report = reconciler.fullSync(all);
+            report = reconciler.fullSync(all, System.nanoTime() - planStart);
         } catch (RuntimeException e) {
             changes.requeue(new PendingChanges(covered.serviceChanges(), covered.endpointChanges(), false,
                     covered.firstQueuedAt(), covered.triggerTimes()));

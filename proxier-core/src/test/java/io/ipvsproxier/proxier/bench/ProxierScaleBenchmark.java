@@ -152,6 +152,7 @@ public final class ProxierScaleBenchmark {
                 CpuAccount cpu = CpuAccount.take(api.pid());
                 long start = System.nanoTime();
                 Proxier proxier = new Proxier(config, client, observed, statsIpvs, interfaces, Clock.systemUTC());
+                System.out.printf("proxier constructed %.2f s after start%n", (System.nanoTime() - start) / 1e9);
                 try {
                     proxier.start(Duration.ofSeconds(600));
                     double listed = (System.nanoTime() - start) / 1e9;

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class AddressWatcher implements AutoCloseable {
 
     private final NetlinkSocket socket;
     private final Consumer<AddressEvent> listener;
+    /** Links whose address events are skipped before they are decoded. */
+    private final Set<String> ignoredLinks;
     /** Link index to name; touched only by the event thread. */
     private final Map<Integer, String> linkNames;
     private final IntFunction<String> lookUpLinkName;
@@ -37,10 +40,11 @@ final class AddressWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
 
-    AddressWatcher(NetlinkSocket socket, Consumer<AddressEvent> listener, Map<Integer, String> linkNames,
-                   IntFunction<String> lookUpLinkName, Consumer<AddressWatcher> onStopped) {
+    AddressWatcher(NetlinkSocket socket, Consumer<AddressEvent> listener, Set<String> ignoredLinks,
+                   Map<Integer, String> linkNames, IntFunction<String> lookUpLinkName, Consumer<AddressWatcher> onStopped) {
         this.socket = socket;
         this.listener = listener;
+        this.ignoredLinks = ignoredLinks;
         this.linkNames = new HashMap<>(linkNames);
         this.lookUpLinkName = lookUpLinkName;
         this.onStopped = onStopped;
@@ -115,6 +119,9 @@ final class AddressWatcher implements AutoCloseable {
                 case Rtnetlink.RTM_DELLINK -> linkNames.remove(RtnetlinkCodec.decodeLink(m).index());
                 case Rtnetlink.RTM_NEWADDR, Rtnetlink.RTM_DELADDR -> {
                     String name = linkName(RtnetlinkCodec.addressLinkIndex(m), m);
+                    if (name != null && ignoredLinks.contains(name)) {
+                        return;
+                    }
                     NodeAddress address = RtnetlinkCodec.decodeAddress(m, index -> name);
                     if (address != null) {
                         deliver(new AddressEvent(m.type() == Rtnetlink.RTM_NEWADDR

@@ -254,9 +254,15 @@ public final class InMemoryInterfaces implements Interfaces {
 
     /** Registers {@code listener}; it is called synchronously, on the thread that changes an address. */
     @Override
-    public AutoCloseable watchAddresses(Consumer<AddressEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+    public AutoCloseable watchAddresses(Consumer<AddressEvent> listener, Set<String> ignoredLinks) {
+        Set<String> ignored = Set.copyOf(ignoredLinks);
+        Consumer<AddressEvent> filtered = e -> {
+            if (e.kind() == AddressEvent.Kind.RESYNC_NEEDED || !ignored.contains(e.address().linkName())) {
+                listener.accept(e);
+            }
+        };
+        listeners.add(filtered);
+        return () -> listeners.remove(filtered);
     }
 
     @Override

@@ -46,7 +46,16 @@ public interface Interfaces extends AutoCloseable {
      * Delivers address additions and removals on any link until the returned handle is closed. Events are
      * delivered on a background thread.
      */
-    AutoCloseable watchAddresses(Consumer<AddressEvent> listener);
+    default AutoCloseable watchAddresses(Consumer<AddressEvent> listener) {
+        return watchAddresses(listener, Set.of());
+    }
+
+    /**
+     * Like {@link #watchAddresses(Consumer)}, but events of addresses on the links named in {@code ignoredLinks}
+     * are neither decoded nor delivered: a proxier binding 10,000 service addresses to its dummy link would
+     * otherwise handle 10,000 events about its own work.
+     */
+    AutoCloseable watchAddresses(Consumer<AddressEvent> listener, Set<String> ignoredLinks);
 
     @Override
     void close();

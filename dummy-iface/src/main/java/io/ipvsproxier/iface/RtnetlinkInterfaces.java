@@ -264,7 +264,7 @@ public final class RtnetlinkInterfaces implements Interfaces {
      * addresses it cares about.
      */
     @Override
-    public AutoCloseable watchAddresses(Consumer<AddressEvent> listener) {
+    public AutoCloseable watchAddresses(Consumer<AddressEvent> listener, Set<String> ignoredLinks) {
         if (closed) {
             throw new InterfaceException("interfaces already closed", 0, null);
         }
@@ -281,7 +281,8 @@ public final class RtnetlinkInterfaces implements Interfaces {
             socket.joinGroup(Rtnetlink.RTNLGRP_LINK);
             // Joined before the names are read, so no link that appears meanwhile goes unnoticed.
             Map<Integer, String> names = linkNames();
-            AddressWatcher watcher = new AddressWatcher(socket, listener, names, this::linkNameOf, watchers::remove);
+            AddressWatcher watcher = new AddressWatcher(socket, listener, Set.copyOf(ignoredLinks), names, this::linkNameOf,
+                watchers::remove);
             watchers.add(watcher);
             watcher.start();
             return watcher;

@@ -9,6 +9,7 @@ import io.ipvsproxier.netlink.SyscallCounter;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +86,7 @@ class AddressWatcherTest {
     }
 
     private void watch(Map<Integer, String> names, java.util.function.IntFunction<String> lookUp) {
-        watcher = new AddressWatcher(socket, events::add, names, lookUp, w -> { });
+        watcher = new AddressWatcher(socket, events::add, Set.of(), names, lookUp, w -> { });
         watcher.start();
     }
 
@@ -157,7 +158,7 @@ class AddressWatcherTest {
                 throw new IllegalStateException("listener bug");
             }
             events.add(e);
-        }, Map.of(2, "kube-ipvs0"), i -> null, w -> { });
+        }, Set.of(), Map.of(2, "kube-ipvs0"), i -> null, w -> { });
         watcher.start();
         socket.script.add(NEW_IPV4);
         socket.script.add(DEL_IPV4);
@@ -166,9 +167,18 @@ class AddressWatcherTest {
     }
 
     @Test
+    void skipsEventsOfIgnoredLinks() throws Exception {
+        watcher = new AddressWatcher(socket, events::add, Set.of("kube-ipvs0"), Map.of(2, "kube-ipvs0"), i -> null, w -> { });
+        watcher.start();
+        socket.script.add(NEW_IPV4);
+        socket.script.add(DEL_IPV4);
+        assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void closingStopsTheThreadAndClosesTheSocket() {
         AtomicInteger stopped = new AtomicInteger();
-        watcher = new AddressWatcher(socket, events::add, Map.of(), i -> null, w -> stopped.incrementAndGet());
+        watcher = new AddressWatcher(socket, events::add, Set.of(), Map.of(), i -> null, w -> stopped.incrementAndGet());
         watcher.start();
         assertThat(watcher.running()).isTrue();
 

@@ -141,4 +141,16 @@ class InMemoryInterfacesTest {
         assertThat(events).singleElement().extracting(AddressEvent::kind).isEqualTo(AddressEvent.Kind.REMOVED);
         assertThat(ifaces.nodeAddresses()).isEmpty();
     }
+
+    @Test
+    void skipsEventsOfIgnoredLinks() throws Exception {
+        ifaces.ensureDummyLink("kube-ipvs0");
+        ifaces.ensureDummyLink("other0");
+        AutoCloseable watch = ifaces.watchAddresses(events::add, java.util.Set.of("kube-ipvs0"));
+        ifaces.addAddress("kube-ipvs0", ip("10.96.0.1"));
+        ifaces.addAddress("other0", ip("10.96.0.2"));
+        watch.close();
+
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.address().linkName()).isEqualTo("other0"));
+    }
 }

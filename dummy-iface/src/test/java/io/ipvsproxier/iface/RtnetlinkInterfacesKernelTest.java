@@ -313,6 +313,23 @@ class RtnetlinkInterfacesKernelTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("rtnetlink-address-events"));
     }
 
+    @Test
+    void skipsAddressEventsOfIgnoredLinks() throws Exception {
+        ifaces.ensureDummyLink(LINK);
+        ifaces.ensureDummyLink(LINK + "x");
+        BlockingQueue<AddressEvent> events = new LinkedBlockingQueue<>();
+        AutoCloseable watch = ifaces.watchAddresses(events::add, java.util.Set.of(LINK));
+        try {
+            IpCommand.batch("addr add 10.97.1.1/32 dev " + LINK, "addr add 10.97.1.2/32 dev " + LINK + "x");
+            assertThat(next(events, ip("10.97.1.2")).address().linkName()).isEqualTo(LINK + "x");
+            assertThat(events.poll(500, TimeUnit.MILLISECONDS)).as("nothing more").isNull();
+            assertThat(events).noneMatch(e -> e.address() != null && LINK.equals(e.address().linkName()));
+        } finally {
+            watch.close();
+            IpCommand.run("ip", "link", "del", LINK + "x");
+        }
+    }
+
     /** The next event for {@code address}, skipping others (e.g. link-local addresses of other links). */
     private static AddressEvent next(BlockingQueue<AddressEvent> events, InetAddress address) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -6,6 +6,7 @@ import io.ipvsproxier.proxier.plan.Cidr;
 import io.ipvsproxier.proxier.plan.NodeFacts;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ final class NodeAddressTracker implements AutoCloseable {
 
     void start() {
         refresh();
-        watch = interfaces.watchAddresses(this::onEvent);
+        watch = interfaces.watchAddresses(this::onEvent, Set.of(dummyLink)); // our own service addresses
     }
 
     NodeFacts facts() {
@@ -44,9 +45,6 @@ final class NodeAddressTracker implements AutoCloseable {
     }
 
     private void onEvent(AddressEvent e) {
-        if (e.kind() != AddressEvent.Kind.RESYNC_NEEDED && dummyLink.equals(e.address().linkName())) {
-            return; // our own service addresses
-        }
         NodeFacts before = current.get();
         NodeFacts after = refresh();
         if (before == null || !before.nodePortAddresses().equals(after.nodePortAddresses())) {

@@ -23,7 +23,11 @@ import io.ipvsproxier.proxier.plan.PlannerConfig;
 import io.ipvsproxier.proxier.plan.ServiceRef;
 import io.ipvsproxier.proxier.reconcile.Reconciler;
 import io.ipvsproxier.proxier.reconcile.ReconcilerConfig;
+import io.ipvsproxier.proxier.reconcile.SyncKind;
+import io.ipvsproxier.proxier.reconcile.SyncReport;
 import io.ipvsproxier.proxier.sync.ChangeTracker;
+import io.ipvsproxier.proxier.sync.PendingChanges;
+import io.ipvsproxier.proxier.sync.SyncListener;
 import io.ipvsproxier.proxier.sync.SyncLoop;
 import io.ipvsproxier.proxier.sync.SyncRunner;
 import java.time.Clock;
@@ -99,8 +103,22 @@ public final class Proxier implements AutoCloseable {
         ClusterPlanSource plans = new ClusterPlanSource(watch, planner, nodeAddresses::facts);
         ServiceEventRecorder events = new ServiceEventRecorder(client, config.nodeName(), clock);
         resources.add(events);
+        SyncObserver observer = new SyncObserver(metrics, health, changes, plans, events);
         SyncRunner runner = new SyncRunner(changes, plans, reconciler, clock, config.minSyncPeriod(), config.syncPeriod(),
-            new SyncObserver(metrics, health, changes, plans, events));
+            new SyncListener() {
+                @Override
+                public void onSync(SyncReport report, PendingChanges covered) {
+                    if (report.kind() == SyncKind.FULL) {
+                        watch.initialListPlanned();
+                    }
+                    observer.onSync(report, covered);
+                }
+
+                @Override
+                public void onSyncError(SyncKind kind, RuntimeException error) {
+                    observer.onSyncError(kind, error);
+                }
+            });
         loop = new SyncLoop(runner, changes, clock);
         resources.add(loop);
 

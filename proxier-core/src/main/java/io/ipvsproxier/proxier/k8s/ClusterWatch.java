@@ -38,6 +38,7 @@ public final class ClusterWatch implements ClusterState, AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<Node> nodes;
+    private final InitialListFilter initialList = new InitialListFilter();
 
     /**
      * Creates (but does not start) the informers. {@code resync} re-delivers the cache periodically
@@ -60,14 +61,14 @@ public final class ClusterWatch implements ClusterState, AutoCloseable {
         for (SharedIndexInformer<?> i : List.of(services, slices, nodes)) {
             i.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
         }
-        services.addEventHandler(handler(s -> listener.serviceChanged(refOf(s))));
-        slices.addEventHandler(handler(s -> {
+        services.addEventHandler(handler(initialList, s -> listener.serviceChanged(refOf(s))));
+        slices.addEventHandler(handler(initialList, s -> {
             ServiceRef ref = serviceRefOf(s);
             if (ref != null) {
                 listener.endpointSliceChanged(ref, triggerTime(s));
             }
         }));
-        nodes.addEventHandler(handler(n -> listener.nodeChanged()));
+        nodes.addEventHandler(handler(null, n -> listener.nodeChanged()));
     }
 
     /**
@@ -79,6 +80,16 @@ public final class ClusterWatch implements ClusterState, AutoCloseable {
         CompletableFuture<Void> eps = slices.start().toCompletableFuture();
         nodes.start();
         CompletableFuture.allOf(svc, eps).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        initialList.remember(services.getStore().list());
+        initialList.remember(slices.getStore().list());
+    }
+
+    /**
+     * The first full sync has planned every listed object: from now on each ADD notification is a change. Until
+     * then, the initial list's own notifications are not passed on (see {@link InitialListFilter}).
+     */
+    public void initialListPlanned() {
+        initialList.forget();
     }
 
     public boolean hasSynced() {
@@ -147,11 +158,13 @@ public final class ClusterWatch implements ClusterState, AutoCloseable {
         }
     }
 
-    private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
+    private static <T> ResourceEventHandler<T> handler(InitialListFilter initial, Consumer<T> onChange) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                onChange.accept(obj);
+                if (initial == null || !initial.covers(obj)) {
+                    onChange.accept(obj);
+                }
             }
 
             @Override

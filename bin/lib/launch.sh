@@ -23,10 +23,13 @@ module_classpath() {
 }
 
 # JVM flags that suit both a node and the kernel lab, where page faults and syscalls are expensive:
-# a fixed heap with a small young generation (few pages touched) and the serial collector. LAB_JAVA_OPTS / JAVA_OPTS override.
+# a fixed heap with a small young generation (few pages touched) and the serial collector. JNR-FFI binds
+# libc by reflection instead of generating stub classes at start: the proxier makes a few netlink calls per
+# sync, so the faster calls of generated stubs never pay back the half second it takes to make them in the
+# kernel lab. LAB_JAVA_OPTS / JAVA_OPTS override.
 default_java_opts() {
   local heap="${1:-256m}"
-  echo "-XX:+UseSerialGC -Xms$heap -Xmx$heap -Xmn64m -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+  echo "-XX:+UseSerialGC -Xms$heap -Xmx$heap -Xmn64m -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djnr.ffi.asm.enabled=false"
 }
 
 run_java() {

@@ -66,6 +66,14 @@ public final class Addresses {
     /** Parses a numeric IPv4 or IPv6 literal; never does a DNS lookup. */
     public static InetAddress parse(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        byte[] v4 = canonicalDottedQuad(t);
+        if (v4 != null) {
+            try {
+                return InetAddress.getByAddress(v4);
+            } catch (UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
         if (!isNumeric(t)) {
             throw new IllegalArgumentException("not a numeric IP address: " + text);
         }
@@ -76,12 +84,56 @@ public final class Addresses {
         }
     }
 
+    /**
+     * The four bytes of {@code a.b.c.d} written the usual way (decimal, no leading zeros), else null: the common
+     * case, parsed here without the general path's splitting and name-service checks (planning parses every endpoint
+     * address of every Service).
+     */
+    private static byte[] canonicalDottedQuad(String t) {
+        int n = t.length();
+        if (n < 7 || n > 15) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? t.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part == 4) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return null; // a leading zero: left to the general path
+                }
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
+    }
+
     private static boolean isNumeric(String t) {
         if (t.isEmpty()) {
             return false;
         }
         if (t.indexOf(':') >= 0) {
-            return t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                    return false;
+                }
+            }
+            return true;
         }
         String[] parts = t.split("\\.", -1);
         if (parts.length != 4) {

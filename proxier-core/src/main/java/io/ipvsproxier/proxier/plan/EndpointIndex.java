@@ -31,9 +31,32 @@ final class EndpointIndex {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
     /** A Service port as slices refer to it: name ("" when unnamed) and protocol. */
-    record PortId(String name, Protocol protocol) {}
+    record PortId(String name, Protocol protocol) {
+        // equals/hashCode written out, as in PoolKey below.
+        @Override
+        public boolean equals(Object o) {
+            return this == o || o instanceof PortId p && protocol == p.protocol && Objects.equals(name, p.name);
+        }
 
-    private record PoolKey(int family, PortId port) {}
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(name) * 31 + Objects.hashCode(protocol);
+        }
+    }
+
+    private record PoolKey(int family, PortId port) {
+        // Written out: the record's generated equals/hashCode run through method-handle chains that the C1-only JIT
+        // does not inline, and every endpoint of every Service looks its pool up.
+        @Override
+        public boolean equals(Object o) {
+            return this == o || o instanceof PoolKey k && family == k.family && Objects.equals(port, k.port);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(port) * 31 + family;
+        }
+    }
 
     private final Map<PoolKey, Map<RealServer.Endpoint, EndpointCandidate>> pools = new HashMap<>();
 
@@ -112,13 +135,12 @@ final class EndpointIndex {
             excluded.accept(new ExcludedEndpoint(String.valueOf(text), "invalid address"));
             return;
         }
-        String address = Addresses.text(ip);
         if (ServiceKey.familyOf(ip) != sliceFamily || !servedFamilies.contains(sliceFamily)) {
-            excluded.accept(new ExcludedEndpoint(address, "wrong family"));
+            excluded.accept(new ExcludedEndpoint(Addresses.text(ip), "wrong family"));
             return;
         }
         if (portNumber == null) {
-            excluded.accept(new ExcludedEndpoint(address, "no port number"));
+            excluded.accept(new ExcludedEndpoint(Addresses.text(ip), "no port number"));
             return;
         }
         if (portNumber < 1 || portNumber > 65535) {

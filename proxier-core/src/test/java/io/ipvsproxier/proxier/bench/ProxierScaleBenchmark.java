@@ -44,13 +44,18 @@ public final class ProxierScaleBenchmark {
 
     private record Result(int size, double loadSeconds, double listSeconds, double coldSeconds, long coldSends, double ipvsadmSeconds,
                           double p50Ms, double p99Ms, double maxMs, double sendsPerIncremental, long rssMiB,
-                          long heapMiB) {
+                          long heapMiB, double p50AckMs, double p99AckMs) {
+        /** From the informers having listed everything to the kernel programmed: what {@code ipvsadm -R} also does. */
+        double programSeconds() {
+            return coldSeconds - listSeconds;
+        }
+
         /** One line of the results file that carries results from one JVM (one size) to the next. */
         String line() {
             return String.join(" ", String.valueOf(size), String.valueOf(loadSeconds), String.valueOf(listSeconds),
                 String.valueOf(coldSeconds), String.valueOf(coldSends), String.valueOf(ipvsadmSeconds), String.valueOf(p50Ms),
                 String.valueOf(p99Ms), String.valueOf(maxMs), String.valueOf(sendsPerIncremental), String.valueOf(rssMiB),
-                String.valueOf(heapMiB));
+                String.valueOf(heapMiB), String.valueOf(p50AckMs), String.valueOf(p99AckMs));
         }
 
         static List<Result> readAll(Path file) throws IOException {
@@ -60,13 +65,13 @@ public final class ProxierScaleBenchmark {
             }
             for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
                 String[] f = line.trim().split(" ");
-                if (f.length != 12) {
+                if (f.length != 14) {
                     continue;
                 }
                 out.add(new Result(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                     Double.parseDouble(f[3]), Long.parseLong(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
                     Double.parseDouble(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]), Long.parseLong(f[10]),
-                    Long.parseLong(f[11])));
+                    Long.parseLong(f[11]), Double.parseDouble(f[12]), Double.parseDouble(f[13])));
             }
             return out;
         }
@@ -140,10 +145,10 @@ public final class ProxierScaleBenchmark {
             StackSampler sampler = Boolean.getBoolean("bench.profile") ? StackSampler.start() : null;
             CpuAccount cpu = CpuAccount.take(api.pid());
             long start = System.nanoTime();
-            try (KubernetesClient client = KubeClients.create(work.resolve("kubeconfig"));
-                 IpvsClient ipvs = IpvsClient.open(Duration.ofSeconds(120));
+            try (KubernetesClient client = stage("API client", start, () -> KubeClients.create(work.resolve("kubeconfig")));
+                 IpvsClient ipvs = stage("IPVS socket", start, () -> IpvsClient.open(Duration.ofSeconds(120)));
                  IpvsClient statsIpvs = IpvsClient.open(Duration.ofSeconds(120));
-                 RtnetlinkInterfaces interfaces = RtnetlinkInterfaces.open()) {
+                 RtnetlinkInterfaces interfaces = stage("rtnetlink sockets", start, RtnetlinkInterfaces::open)) {
                 ProxierConfig config = ProxierConfig.fromFlags("--hostname-override", NODE,
                     "--admin-socket", work.resolve("admin.sock").toString(),
                     "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0",
@@ -229,7 +234,8 @@ public final class ProxierScaleBenchmark {
                         ipvsadm = timeIpvsadmRestore(work, n);
                         System.out.printf("ipvsadm -R of the same %d x %d table: %.2f s%n", n, ENDPOINTS, ipvsadm);
                     }
-                    return new Result(n, loadSeconds, listed, cold, coldSends, ipvsadm, p50, p99, max, sendsPerInc, rss, heap);
+                    return new Result(n, loadSeconds, listed, cold, coldSends, ipvsadm, p50, p99, max, sendsPerInc, rss, heap,
+                        percentile(ackLatencies, 50), percentile(ackLatencies, 99));
                 } finally {
                     proxier.close();
                     sh("ipvsadm -C; ip link del kube-ipvs0 2>/dev/null; true");
@@ -239,6 +245,17 @@ public final class ProxierScaleBenchmark {
             api.destroy();
             api.waitFor();
         }
+    }
+
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs one step of the proxier's start and prints when it ended, counted from {@code start}. */
+    private static <T> T stage(String what, long start, Step<T> step) throws Exception {
+        T result = step.run();
+        System.out.printf("%s ready %.2f s after start%n", what, (System.nanoTime() - start) / 1e9);
+        return result;
     }
 
     /**
@@ -523,17 +540,23 @@ public final class ProxierScaleBenchmark {
 
     private static void printTable(List<Result> results) {
         System.out.println();
-        System.out.println("  size  api-load s  listed s  cold s  ipvsadm-R s  ratio  inc p50 ms  inc p99 ms  inc max ms  RSS MiB  heap MiB  "
-            + "sends/cold  sends/inc");
+        System.out.println("  size  api-load s  listed s  cold s  program s  ipvsadm-R s  ratio cold  ratio program  "
+            + "inc p50/p99 ack ms  inc p50/p99 send ms  RSS MiB  heap MiB  sends/cold  sends/inc");
         for (Result r : results) {
-            System.out.println(String.format(Locale.ROOT, "%6d  %10.2f  %8.2f  %6.2f  %11s  %5s  %10.1f  %10.1f  %10.1f  %7d  %8d  %10d  %9.1f",
-                r.size, r.loadSeconds, r.listSeconds, r.coldSeconds,
-                Double.isNaN(r.ipvsadmSeconds) ? "not run" : String.format(Locale.ROOT, "%.2f", r.ipvsadmSeconds),
-                Double.isNaN(r.ipvsadmSeconds) ? "-" : String.format(Locale.ROOT, "%.1fx", r.ipvsadmSeconds / r.coldSeconds),
-                r.p50Ms, r.p99Ms, r.maxMs, r.rssMiB, r.heapMiB, r.coldSends, r.sendsPerIncremental));
+            boolean ran = !Double.isNaN(r.ipvsadmSeconds);
+            System.out.println(String.format(Locale.ROOT, "%6d  %10.2f  %8.2f  %6.2f  %9.2f  %11s  %10s  %13s  %18s  %19s  %7d  %8d  %10d  %9.1f",
+                r.size, r.loadSeconds, r.listSeconds, r.coldSeconds, r.programSeconds(),
+                ran ? String.format(Locale.ROOT, "%.2f", r.ipvsadmSeconds) : "not run",
+                ran ? String.format(Locale.ROOT, "%.1fx", r.ipvsadmSeconds / r.coldSeconds) : "-",
+                ran ? String.format(Locale.ROOT, "%.1fx", r.ipvsadmSeconds / r.programSeconds()) : "-",
+                String.format(Locale.ROOT, "%.1f / %.1f", r.p50AckMs, r.p99AckMs),
+                String.format(Locale.ROOT, "%.1f / %.1f", r.p50Ms, r.p99Ms),
+                r.rssMiB, r.heapMiB, r.coldSends, r.sendsPerIncremental));
         }
-        System.out.println("(cold s = proxier start to the kernel acknowledging the last of the table, then checked with a dump; listed s = "
-            + "the part of it until the informers had listed everything; ratio = ipvsadm-R / cold)");
+        System.out.println("(cold s = proxier start (before its API client and sockets are made) to the kernel acknowledging the last of "
+            + "the table, then checked with a dump; listed s = the part of it until the informers had listed everything; "
+            + "program s = the rest: planning, binding and writing the table, the part that ipvsadm -R also does; "
+            + "incremental latency from the API's acknowledgement of the EndpointSlice update, and from sending it)");
         System.out.println("(RSS is the proxier's JVM (the API server is another process); heap MiB is its used heap after GC; "
             + "each size ran in a fresh JVM and a fresh network namespace, ipvsadm -R in another fresh namespace)");
         System.out.println();
@@ -541,17 +564,18 @@ public final class ProxierScaleBenchmark {
 
     /** A hand-written SVG: x = Services (linear), y = milliseconds on a log scale (the series span several decades). */
     private static void writeSvg(Path file, List<Result> results) throws IOException {
-        int w = 720;
+        int w = 760;
         int h = 440;
         int left = 80;
-        int right = 170;
+        int right = 210;
         int top = 40;
         int bottom = 60;
         double maxX = results.stream().mapToInt(Result::size).max().orElse(1) * 1.05;
         double minY = 1;
         double maxY = 10;
         for (Result r : results) {
-            for (double v : new double[] {r.coldSeconds * 1000, r.ipvsadmSeconds * 1000, r.p50Ms, r.p99Ms}) {
+            for (double v : new double[] {r.coldSeconds * 1000, r.programSeconds() * 1000, r.ipvsadmSeconds * 1000, r.p50AckMs,
+                r.p99AckMs}) {
                 if (!Double.isNaN(v) && v > 0) {
                     maxY = Math.max(maxY, v);
                     minY = Math.min(minY, v);
@@ -587,16 +611,17 @@ public final class ProxierScaleBenchmark {
             left + plotW / 2, h - 18));
         s.append(String.format(Locale.ROOT, "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\">"
             + "milliseconds (log scale)</text>%n", top + plotH / 2));
-        String[] names = {"cold programming", "ipvsadm -R", "incremental p50", "incremental p99"};
-        String[] colors = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"};
+        String[] names = {"start to programmed", "programming (listed on)", "ipvsadm -R", "incremental p50", "incremental p99"};
+        String[] colors = {"#1f77b4", "#9467bd", "#d62728", "#2ca02c", "#ff7f0e"};
         for (int series = 0; series < names.length; series++) {
             StringBuilder points = new StringBuilder();
             for (Result r : results) {
                 double v = switch (series) {
                     case 0 -> r.coldSeconds * 1000;
-                    case 1 -> r.ipvsadmSeconds * 1000;
-                    case 2 -> r.p50Ms;
-                    default -> r.p99Ms;
+                    case 1 -> r.programSeconds() * 1000;
+                    case 2 -> r.ipvsadmSeconds * 1000;
+                    case 3 -> r.p50AckMs;
+                    default -> r.p99AckMs;
                 };
                 if (Double.isNaN(v) || v <= 0) {
                     continue;

@@ -63,7 +63,9 @@ final class CpuAccount {
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
             .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND))
             .collect(Collectors.joining(", "));
-        long total = delta.values().stream().mapToLong(Long::longValue).sum();
+        // A pool that shrank (the JIT retires idle compiler threads) shows a negative delta: its gone thread's
+        // time is unknown, so it counts as nothing rather than as less than nothing.
+        long total = delta.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum();
         return String.format(Locale.ROOT, "%.2f (%s)", total / TICKS_PER_SECOND, top);
     }
 

@@ -191,6 +191,25 @@ check() {
 
 # ---------------------------------------------------------------------------------------------
 # A Vagrant VM (Debian 12): everything, as systemd units that survive a reboot.
+
+# restarting_unit FILE DESCRIPTION AFTER COMMAND: a long-running service, restarted when it fails.
+restarting_unit() {
+  cat > "$1" <<UNIT
+[Unit]
+Description=$2
+After=$3
+Wants=network-online.target
+
+[Service]
+ExecStart=$4
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
+
 provision() {
   local node="$1" unit_dir=/etc/systemd/system
   node_ip "$node" >/dev/null
@@ -217,35 +236,12 @@ ExecStop=$SELF stop $node
 [Install]
 WantedBy=multi-user.target
 EOF
-  cat > "$unit_dir/ipvs-proxier.service" <<EOF
-[Unit]
-Description=ipvs-proxier on $node
-After=network-online.target ipvs-lab-pods.service
-Wants=network-online.target
-
-[Service]
-ExecStart=$SELF run proxier $node
-Restart=on-failure
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
-EOF
+  restarting_unit "$unit_dir/ipvs-proxier.service" "ipvs-proxier on $node" \
+    "network-online.target ipvs-lab-pods.service" "$SELF run proxier $node"
   if [[ "$node" == "$API_NODE" ]]; then
-    cat > "$unit_dir/ipvs-lab-apiserver.service" <<EOF
-[Unit]
-Description=ipvs-proxier lab: embedded Kubernetes API (vagrant/manifests and vagrant/manifests-multinode)
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-ExecStart=$SELF run apiserver $node
-Restart=on-failure
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
-EOF
+    restarting_unit "$unit_dir/ipvs-lab-apiserver.service" \
+      "ipvs-proxier lab: embedded Kubernetes API (vagrant/manifests and vagrant/manifests-multinode)" \
+      "network-online.target" "$SELF run apiserver $node"
   fi
   systemctl daemon-reload
   systemctl enable ipvs-lab-pods.service ipvs-proxier.service

@@ -12,6 +12,7 @@ import io.ipvsproxier.ipvs.ServiceEntry;
 import io.ipvsproxier.ipvs.ServiceKey;
 import io.ipvsproxier.ipvs.ServiceState;
 import io.ipvsproxier.ipvs.VirtualServer;
+import io.ipvsproxier.netlink.NetlinkConnection;
 import io.ipvsproxier.netlink.NetlinkException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -96,6 +97,26 @@ public final class CdsTraining {
         for (String[] run : runs) {
             InputStream in = new ByteArrayInputStream("-A -t 10.0.0.1:99999 -s rr\n".getBytes(StandardCharsets.ISO_8859_1));
             new IpvsCtl("ipvsctl", kernel, in, nowhere, nowhere, new SystemNameService()).execute(run);
+        }
+
+        // The same commands with effect, against the in-memory stand-in for the kernel: a restore in
+        // batches, every listing of what it restored, single edits, a flush.
+        IpvsClient standIn = new IpvsClient(new NetlinkConnection(new TrainingKernel()));
+        String rules = "-A -t 10.0.0.1:80 -s wlc\n-a -t 10.0.0.1:80 -r 10.1.0.1:8080 -m -w 1\n"
+            + "-a -t 10.0.0.1:80 -r 10.1.0.2:8080 -m -w 1\n-A -u [fd00::1]:53 -s sh -b sh-port\n"
+            + "-a -u [fd00::1]:53 -r [fd00::2]:53 -m -w 0 -x 10 -y 5\n-A -f 7 -s rr -p 300\n";
+        String[][] edits = {{"-R"}, {"-Ln"}, {"-Ln", "--stats"}, {"-Ln", "--rate"}, {"-Ln", "--exact", "--stats"},
+            {"-Ln", "--thresholds"}, {"-Ln", "--persistent-conn"}, {"-S", "-n"},
+            {"-l", "-n", "--timeout"}, {"-A", "-t", "10.0.0.2:80", "-s", "rr"}, {"-a", "-t", "10.0.0.2:80", "-r", "10.1.0.3:80", "-g"},
+            {"-E", "-t", "10.0.0.2:80", "-s", "lc"}, {"-e", "-t", "10.0.0.2:80", "-r", "10.1.0.3:80", "-g", "-w", "3"},
+            {"-d", "-t", "10.0.0.2:80", "-r", "10.1.0.3:80"}, {"-D", "-t", "10.0.0.2:80"}, {"-Z"}, {"-C"}};
+        int status = 0;
+        for (String[] run : edits) {
+            InputStream in = new ByteArrayInputStream(rules.getBytes(StandardCharsets.ISO_8859_1));
+            status |= new IpvsCtl("ipvsctl", () -> standIn, in, nowhere, nowhere, new SystemNameService()).execute(run);
+        }
+        if (status != 0) {
+            throw new IllegalStateException("a training command failed against the stand-in kernel");
         }
     }
 }

@@ -8,7 +8,6 @@ import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
-import jnr.ffi.byref.IntByReference;
 
 /** A netlink socket over libc through JNR-FFI. Not thread-safe: one exchange at a time per socket. */
 public final class JnrNetlinkSocket implements NetlinkSocket {
@@ -58,10 +57,10 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
             setInt(c, fd, Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
             // Error replies then carry only the request header: an error-heavy batch cannot flood the queue.
             setInt(c, fd, Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
-            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUFFORCE, new IntByReference(RECEIVE_BUFFER_BYTES), 4) < 0) {
+            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUFFORCE, intBuffer(RECEIVE_BUFFER_BYTES), 4) < 0) {
                 setInt(c, fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUF, RECEIVE_BUFFER_BYTES, "SO_RCVBUF");
             }
-            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUFFORCE, new IntByReference(1 << 20), 4) < 0) {
+            if (c.setsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUFFORCE, intBuffer(1 << 20), 4) < 0) {
                 setInt(c, fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUF, 1 << 20, "SO_SNDBUF");
             }
             ByteBuffer tv = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
@@ -74,8 +73,7 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
             if (c.bind(fd, addr, SOCKADDR_NL_LENGTH) < 0) {
                 throw new NetlinkException("bind(AF_NETLINK)", lastErrno(), null);
             }
-            IntByReference len = new IntByReference(SOCKADDR_NL_LENGTH);
-            if (c.getsockname(fd, addr, len) < 0) {
+            if (c.getsockname(fd, addr, intBuffer(SOCKADDR_NL_LENGTH)) < 0) {
                 throw new NetlinkException("getsockname(AF_NETLINK)", lastErrno(), null);
             }
             return new JnrNetlinkSocket(fd, addr.getInt(4));
@@ -87,22 +85,20 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
 
     /** The effective SO_SNDBUF; a single send may carry at most this minus 32 bytes. */
     public int sendBufferSize() {
-        IntByReference v = new IntByReference(0);
-        IntByReference len = new IntByReference(4);
-        if (lib().getsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_SNDBUF, v, len) < 0) {
-            throw new NetlinkException("getsockopt(SO_SNDBUF)", lastErrno(), null);
-        }
-        return v.getValue();
+        return getInt(Netlink.SO_SNDBUF, "SO_SNDBUF");
     }
 
     /** The effective SO_RCVBUF in bytes of kernel accounting (truesize). */
     public int receiveBufferSize() {
-        IntByReference v = new IntByReference(0);
-        IntByReference len = new IntByReference(4);
-        if (lib().getsockopt(fd, Netlink.SOL_SOCKET, Netlink.SO_RCVBUF, v, len) < 0) {
-            throw new NetlinkException("getsockopt(SO_RCVBUF)", lastErrno(), null);
+        return getInt(Netlink.SO_RCVBUF, "SO_RCVBUF");
+    }
+
+    private int getInt(int option, String what) {
+        ByteBuffer value = intBuffer(0);
+        if (lib().getsockopt(fd, Netlink.SOL_SOCKET, option, value, intBuffer(4)) < 0) {
+            throw new NetlinkException("getsockopt(" + what + ")", lastErrno(), null);
         }
-        return v.getValue();
+        return value.getInt(0);
     }
 
     @Override
@@ -216,14 +212,19 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
         }
     }
 
-    private static ByteBuffer copyToDirect(ByteBuffer buf) {
+    /** A C int in native byte order, for the calls that take or fill one through a pointer. */
+    private static ByteBuffer intBuffer(int value) {
+        return ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
+    }
+
+        private static ByteBuffer copyToDirect(ByteBuffer buf) {
         ByteBuffer d = ByteBuffer.allocateDirect(buf.remaining()).order(ByteOrder.nativeOrder());
         d.put(buf.duplicate()).flip();
         return d;
     }
 
     private static void setInt(LibC c, int fd, int level, int opt, int value, String what) {
-        if (c.setsockopt(fd, level, opt, new IntByReference(value), 4) < 0) {
+        if (c.setsockopt(fd, level, opt, intBuffer(value), 4) < 0) {
             throw new NetlinkException("setsockopt(" + what + ")", lastErrno(), null);
         }
     }

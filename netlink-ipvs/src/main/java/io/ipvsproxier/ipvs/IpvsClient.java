@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * another thread's writes may land between the service dump and a destination dump.
  */
 public final class IpvsClient implements Ipvs {
-    private static final Logger log = LoggerFactory.getLogger(IpvsClient.class);
     /** Long enough for the biggest batch the kernel runs inside one send, short enough that a lost reply surfaces. */
     public static final Duration DEFAULT_RECEIVE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -152,7 +151,7 @@ public final class IpvsClient implements Ipvs {
             try {
                 out.add(IpvsCodec.decodeDestination(m, family));
             } catch (MalformedMessageException e) {
-                log.warn("skipping a destination of {} the kernel reported: {}", key, e.getMessage());
+                Log.LOG.warn("skipping a destination of {} the kernel reported: {}", key, e.getMessage());
             }
         });
         return out;
@@ -274,7 +273,7 @@ public final class IpvsClient implements Ipvs {
         if (id == used.familyId()) {
             return false;
         }
-        log.info("the IPVS generic netlink family id changed from {} to {} (ip_vs was reloaded)", used.familyId(), id);
+        Log.LOG.info("the IPVS generic netlink family id changed from {} to {} (ip_vs was reloaded)", used.familyId(), id);
         codec = new IpvsCodec(id);
         return true;
     }
@@ -315,7 +314,7 @@ public final class IpvsClient implements Ipvs {
         try {
             return IpvsCodec.decodeService(m);
         } catch (MalformedMessageException e) {
-            log.warn("skipping a service the kernel reported: {}", e.getMessage());
+            Log.LOG.warn("skipping a service the kernel reported: {}", e.getMessage());
             return null;
         }
     }
@@ -325,5 +324,10 @@ public final class IpvsClient implements Ipvs {
             throw new MalformedMessageException("the kernel acknowledged " + what + " without a reply");
         }
         return replies.get(0);
+    }
+
+    /** The logger, made on first use: a command-line run that logs nothing does not start the logging library. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(IpvsClient.class);
     }
 }

@@ -34,6 +34,8 @@ public final class CdsTraining {
     private CdsTraining() {}
 
     public static void main(String[] args) throws UnknownHostException {
+        // Every real run reads its environment (IPVSCTL_STATS): the classes behind it belong in the archive.
+        System.getenv("IPVSCTL_STATS");
         CommandParser parser = new CommandParser(new SystemNameService());
         String[][] lines = {
             {"ipvsctl", "-A", "-t", "10.0.0.1:80", "-s", "rr", "-p", "300", "-M", "255.255.255.0"},

@@ -37,13 +37,18 @@ final class TrainingKernel implements NetlinkSocket {
 
     @Override
     public void send(ByteBuffer buf) {
+        // The replies to one send go back as one datagram, which the client parses message by message.
+        NetlinkMessageWriter w = new NetlinkMessageWriter(1 << 20);
         for (NetlinkMessage m : NetlinkMessages.parse(buf.duplicate().order(ByteOrder.nativeOrder()))) {
-            handle(m);
+            handle(m, w);
+        }
+        ByteBuffer datagram = w.flip();
+        if (datagram.hasRemaining()) {
+            replies.add(datagram);
         }
     }
 
-    private void handle(NetlinkMessage m) {
-        NetlinkMessageWriter w = new NetlinkMessageWriter(64 * 1024);
+    private void handle(NetlinkMessage m, NetlinkMessageWriter w) {
         if (m.type() == GenericNetlink.GENL_ID_CTRL) {
             int start = w.beginMessage(GenericNetlink.GENL_ID_CTRL, 0, m.seq());
             w.genlHeader(GenericNetlink.CTRL_CMD_GETFAMILY, 2).u16(GenericNetlink.CTRL_ATTR_FAMILY_ID, FAMILY_ID)
@@ -92,10 +97,6 @@ final class TrainingKernel implements NetlinkSocket {
             int start = w.beginMessage(Netlink.NLMSG_ERROR, 0, m.seq());
             w.rawU32(0).rawU32(16).rawU16(m.type()).rawU16(m.flags()).rawU32(m.seq()).rawU32(m.pid());
             w.endMessage(start);
-        }
-        ByteBuffer datagram = w.flip();
-        if (datagram.hasRemaining()) {
-            replies.add(datagram);
         }
     }
 

@@ -118,7 +118,7 @@ final class TrainingKernel implements NetlinkSocket {
 
     @Override
     public void joinGroup(int group) {
-        throw new UnsupportedOperationException("the training kernel sends no events");
+        throw new IllegalStateException("the training kernel sends no events: no group to join");
     }
 
     @Override

@@ -217,7 +217,7 @@ public final class JnrNetlinkSocket implements NetlinkSocket {
         return ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
     }
 
-        private static ByteBuffer copyToDirect(ByteBuffer buf) {
+    private static ByteBuffer copyToDirect(ByteBuffer buf) {
         ByteBuffer d = ByteBuffer.allocateDirect(buf.remaining()).order(ByteOrder.nativeOrder());
         d.put(buf.duplicate()).flip();
         return d;
